@@ -1,0 +1,62 @@
+// BuildSystem: builds a project with extra flags and says where the executables land.
+// One instance per (project, toolchain); see docs/architecture.md, "The two adapter axes".
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace pgo {
+
+enum class BuildKind { Baseline, Instrumented, Optimized };
+const char* to_string(BuildKind kind);  // "baseline", "instrumented", "optimized"
+
+// What a detected toolchain is, taken from the build system (never from guessing).
+struct Toolchain {
+  std::string name;             // as in pgo.yaml: "gcc", "clang"
+  std::string compiler_id;      // "GNU", "Clang"
+  std::string compiler_version; // "12.2.0"
+  std::filesystem::path c_compiler;
+  std::filesystem::path cxx_compiler;
+  std::string profile_format;   // "llvm" or "gcda"
+  std::string profile_version;  // LLVM raw profile version, GCC gcda version
+};
+
+// Extra flags the profile format needs, added after the user's own.
+struct Flags {
+  std::vector<std::string> compile;  // C and C++ compile flags
+  std::vector<std::string> link;     // link flags
+};
+
+struct Artifact {
+  std::string target;           // executable target name
+  std::filesystem::path path;   // absolute path of the built executable
+};
+
+struct BuildRequest {
+  BuildKind kind = BuildKind::Baseline;
+  std::filesystem::path build_dir;  // absolute; one per toolchain and kind
+  Flags flags;
+  std::vector<std::string> targets; // empty: every executable
+  int jobs = 0;                     // 0: the build tool's default
+};
+
+struct BuildResult {
+  std::vector<Artifact> artifacts;  // one per requested target
+  std::filesystem::path log;        // full compiler/build output
+  std::string output;               // the same text, for diagnostics scanning
+};
+
+class BuildSystem {
+ public:
+  virtual ~BuildSystem() = default;
+  // Configures a scratch tree in `probe_dir` if needed and reports the compilers in use.
+  virtual Toolchain detect(const std::filesystem::path& probe_dir) = 0;
+  // Configures and builds; throws pgo::Error(kBuildFailure) naming the command, its exit
+  // status and the tail of its output.
+  virtual BuildResult build(const BuildRequest& request) = 0;
+  // Every executable target the project defines (for `pgo init` and error messages).
+  virtual std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) = 0;
+};
+
+}  // namespace pgo

@@ -1,0 +1,71 @@
+// ProfileFormat: how a compiler's PGO works — the flags that instrument and consume a
+// profile, how a training run is told where to write, how raw profiles merge, and how
+// to read a merged profile back. Implementations: adapters/llvm, adapters/gcc.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/build_system.h"
+#include "workloads/config.h"
+
+namespace pgo {
+
+using Environment = std::map<std::string, std::string>;
+
+struct WeightedInput {
+  std::filesystem::path path;  // a raw profile file (LLVM) or a run directory (GCC)
+  uint64_t weight = 1;
+};
+
+struct MergeResult {
+  std::filesystem::path output;
+  size_t inputs_merged = 0;
+  std::vector<std::string> skipped;  // "<path>: <reason>" for inputs left out
+  std::string method;                // "in-process LLVM 22", "llvm-profdata-14", "gcov-tool"
+};
+
+struct FunctionCount {
+  std::string name;
+  uint64_t count = 0;  // entry count (LLVM) or sum of arc counters (GCC)
+};
+
+struct ProfileSummary {
+  size_t functions = 0;
+  size_t functions_with_counts = 0;
+  uint64_t total_count = 0;
+  std::vector<FunctionCount> hottest;  // at most 10, hottest first
+};
+
+// What the optimized build's compiler said about the profile.
+struct ProfileDiagnostics {
+  size_t mismatch_warnings = 0;  // profile does not match the code (hash / checksum)
+  size_t missing_warnings = 0;   // functions or files with no profile data
+  std::vector<std::string> examples;  // a few of the warning lines, for the report
+};
+
+class ProfileFormat {
+ public:
+  virtual ~ProfileFormat() = default;
+  virtual std::string name() const = 0;              // "llvm", "gcda"
+  virtual std::string merged_extension() const = 0;  // ".profdata", ".gcda.d"
+  virtual Flags instrument_flags(const BuildRequest& request) const = 0;
+  virtual Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const = 0;
+  // Environment for a training run whose raw profile(s) must land under `run_dir`.
+  virtual Environment training_env(const std::filesystem::path& run_dir) const = 0;
+  // The raw profile a finished run left in `run_dir`; empty path if it wrote none.
+  virtual std::filesystem::path collect(const std::filesystem::path& run_dir) const = 0;
+  // Merges weighted raw profiles into `out`; throws pgo::Error under the failure mode.
+  virtual MergeResult merge(const std::vector<WeightedInput>& inputs, const std::filesystem::path& out,
+                            FailureMode mode, int jobs) const = 0;
+  virtual ProfileSummary summarize(const std::filesystem::path& merged) const = 0;
+  virtual ProfileDiagnostics scan_build_output(std::string_view output) const = 0;
+  // Raw/merged profile format version this toolchain writes (for metadata and staleness).
+  virtual std::string format_version(const Toolchain& toolchain) const = 0;
+};
+
+}  // namespace pgo

@@ -1,0 +1,21 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgo {
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// Quotes an argv for display (never for a shell to run).
+std::string shell_quote_for_display(const std::vector<std::string>& argv);
+// The last `max_lines` lines of `text`, at most `max_bytes` bytes.
+std::string tail_lines(std::string_view text, size_t max_lines, size_t max_bytes = 4096);
+// Counts lines of `text` that contain `needle`.
+size_t count_lines_containing(std::string_view text, std::string_view needle);
+std::string trim(std::string_view s);
+// Human-readable seconds: "850 ms", "12.3 s", "2m 05s".
+std::string format_duration(double seconds);
+
+}  // namespace pgo

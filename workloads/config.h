@@ -1,0 +1,85 @@
+// pgo.yaml v1: the model, and loading it with errors that name file, line, column and key.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgo {
+
+enum class FailureMode { Any, All, Warn };  // merge: fail on any bad input / only if all bad / warn
+
+struct SourcePos {
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+struct ToolchainSpec {
+  std::string name;  // "gcc" or "clang"
+  std::string cc;    // C compiler; default gcc / clang-22 (then clang)
+  std::string cxx;   // C++ compiler; default g++ / clang++-22 (then clang++)
+  SourcePos pos;
+};
+
+struct BuildSpec {
+  std::string system = "cmake";
+  std::filesystem::path source_dir = ".";   // relative to the project directory
+  std::string build_type = "Release";
+  std::vector<std::string> configure_args;
+  std::vector<std::string> targets;          // empty: every executable target
+  SourcePos targets_pos;
+};
+
+struct WorkloadSpec {
+  std::string name;
+  std::vector<std::string> run;              // argv before ${...} expansion
+  bool shell = false;                        // run[0] is a shell line for /bin/sh -c
+  std::map<std::string, std::string> env;
+  std::string cwd;                           // relative to the project; empty: project dir
+  std::string stdin_file;                    // relative to the project
+  int repeat = 1;                            // training runs of this workload
+  std::chrono::milliseconds timeout{std::chrono::minutes(10)};
+  double weight = 1.0;                       // merge weight and geometric-mean weight
+  bool compare_output = true;                // stdout and exit status must match in bench
+  bool train = true;                         // used for training
+  bool bench = true;                         // used for benchmarking
+  SourcePos pos;
+};
+
+struct BenchSpec {
+  int warmup = 1;                            // per binary, discarded
+  int min_runs = 10;                         // per binary
+  int max_runs = 30;                         // per binary
+  double time_budget_s = 60;                 // per workload
+  double target_ci = 0.01;                   // stop once the 95% CI half-width is below this
+  double noise_threshold = 0.01;             // |speedup-1| inside this is "no change"
+};
+
+struct MergeSpec {
+  FailureMode failure_mode = FailureMode::Any;
+};
+
+struct Config {
+  std::filesystem::path file;                // the pgo.yaml that was read (absolute)
+  std::filesystem::path project_dir;         // its directory (absolute)
+  int version = 1;
+  BuildSpec build;
+  std::vector<ToolchainSpec> toolchains;     // at least one
+  std::vector<WorkloadSpec> workloads;       // at least one
+  BenchSpec bench;
+  MergeSpec merge;
+  std::filesystem::path store_dir = ".pgo";  // relative to the project
+};
+
+// Reads and validates `file`. Throws pgo::Error(kUsage) whose message starts with
+// "<file>:<line>:<column>: <key>: ..." and suggests the nearest valid key for a typo.
+Config load_config(const std::filesystem::path& file);
+// Same, from text (for tests); `file` is only used in messages and to set project_dir.
+Config parse_config(const std::string& text, const std::filesystem::path& file);
+
+std::string to_string(FailureMode mode);
+
+}  // namespace pgo

@@ -1,0 +1,70 @@
+// ProcessRunner: the one way pgo starts a child process.
+//
+// Every child runs in its own process group so that a timeout, Ctrl-C or the end of
+// pgo kills the whole tree it spawned. Commands are argv vectors; nothing goes through a
+// shell unless the caller puts "/bin/sh -c" in argv itself.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgo {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;                // argv[0] is looked up in PATH if it has no '/'
+  std::map<std::string, std::string> env;       // set on top of the inherited environment
+  std::vector<std::string> env_unset;           // removed from the inherited environment
+  std::filesystem::path cwd;                    // empty: pgo's own working directory
+  std::filesystem::path stdin_file;             // empty: /dev/null
+  std::filesystem::path stdout_file;            // empty: discarded
+  std::filesystem::path stderr_file;            // empty: discarded; may equal stdout_file
+  std::chrono::milliseconds timeout{0};         // 0: no limit
+  std::chrono::milliseconds kill_grace{2000};   // SIGTERM to SIGKILL escalation delay
+};
+
+struct ProcessResult {
+  int exit_code = -1;      // valid when signal == 0 and !timed_out
+  int signal = 0;          // terminating signal, 0 if it exited
+  bool timed_out = false;
+  bool spawn_failed = false;
+  std::string spawn_error;
+  double wall_s = 0, user_s = 0, sys_s = 0;
+  long max_rss_kb = 0;
+
+  bool ok() const { return !spawn_failed && !timed_out && signal == 0 && exit_code == 0; }
+  double cpu_s() const { return user_s + sys_s; }
+  // "exit status 2", "killed by signal 11 (SIGSEGV)", "timed out after 5.0 s", ...
+  std::string describe() const;
+};
+
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  virtual ProcessResult run(const ProcessSpec& spec) = 0;
+};
+
+// Runs real processes with Boost.Process; times them with wait4 (wall, user, sys, max RSS).
+class SystemProcessRunner : public ProcessRunner {
+ public:
+  ProcessResult run(const ProcessSpec& spec) override;
+};
+
+// Kills every process group pgo has started and not yet reaped (SIGKILL). Async-signal-safe:
+// the SIGINT/SIGTERM handler calls it.
+void kill_all_child_groups();
+
+// Installs SIGINT/SIGTERM handlers that kill all child groups and record the interruption;
+// runs then fail with an Error(kInterrupted) at their next check.
+void install_interrupt_handlers();
+bool interrupted();
+// Throws Error(kInterrupted) if a signal arrived.
+void throw_if_interrupted();
+
+// Resolves argv[0] against PATH; nullopt if not found.
+std::optional<std::filesystem::path> find_program(const std::string& name);
+
+}  // namespace pgo
