@@ -1,1 +1,27 @@
-// placeholder: being written
+#include "support/hash.h"
+
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/SHA256.h>
+
+#include "support/atomic_file.h"
+
+namespace pgo {
+
+std::string sha256_hex(std::string_view data) {
+  auto digest = llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t*>(data.data()), data.size()));
+  return llvm::toHex(digest, /*LowerCase=*/true);
+}
+
+std::string sha256_file(const std::filesystem::path& path) { return sha256_hex(read_file(path)); }
+
+Fingerprint& Fingerprint::add(std::string_view label, std::string_view value) {
+  // Length prefixes keep the encoding unambiguous.
+  buffer_ += std::to_string(label.size()) + ":" + std::string(label) + "=" +
+             std::to_string(value.size()) + ":" + std::string(value) + ";";
+  return *this;
+}
+
+std::string Fingerprint::hex() const { return sha256_hex(buffer_); }
+
+}  // namespace pgo

@@ -1,1 +1,214 @@
-// placeholder: being written
+#include "workloads/process.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <cstdlib>
+#include <sstream>
+
+#include "support/error.h"
+#include "support/strings.h"
+
+namespace bp = boost::process;
+
+namespace pgo {
+namespace {
+
+// Live child process groups, readable from a signal handler (lock-free slots).
+constexpr int kMaxGroups = 256;
+std::atomic<pid_t> g_groups[kMaxGroups];
+std::atomic<int> g_interrupt_signal{0};
+
+void register_group(pid_t pgid) {
+  for (auto& slot : g_groups) {
+    pid_t expected = 0;
+    if (slot.compare_exchange_strong(expected, pgid)) return;
+  }
+}
+
+void unregister_group(pid_t pgid) {
+  for (auto& slot : g_groups) {
+    pid_t expected = pgid;
+    if (slot.compare_exchange_strong(expected, 0)) return;
+  }
+}
+
+void on_interrupt(int sig) {
+  g_interrupt_signal.store(sig);
+  kill_all_child_groups();
+}
+
+int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+// Waits until the child exits or `timeout_ms` passes (-1: forever), waking regularly
+// to notice an interruption. Returns true if the child has exited.
+bool wait_exit(int pidfd, long timeout_ms) {
+  auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    long slice = 100;
+    if (timeout_ms >= 0) {
+      long elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - start).count();
+      if (elapsed >= timeout_ms) return false;
+      slice = std::min(slice, timeout_ms - elapsed);
+    }
+    pollfd p{pidfd, POLLIN, 0};
+    int r = ::poll(&p, 1, static_cast<int>(slice));
+    if (r > 0) return true;
+    if (r < 0 && errno != EINTR) return true;  // let wait4 report what happened
+    if (interrupted()) return false;
+  }
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+}  // namespace
+
+std::string ProcessResult::describe() const {
+  std::ostringstream out;
+  if (spawn_failed) {
+    out << "could not start: " << spawn_error;
+  } else if (timed_out) {
+    out << "timed out after " << format_duration(wall_s) << " (process group killed)";
+  } else if (signal != 0) {
+    out << "killed by signal " << signal << " (" << signal_name(signal) << ")";
+  } else {
+    out << "exit status " << exit_code;
+  }
+  return out.str();
+}
+
+std::optional<std::filesystem::path> find_program(const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), X_OK) == 0) return std::filesystem::path(name);
+    return std::nullopt;
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (!dirs.empty()) {
+    size_t colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
+    std::filesystem::path candidate = std::filesystem::path(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+      return candidate;
+  }
+  return std::nullopt;
+}
+
+void kill_all_child_groups() {
+  for (auto& slot : g_groups) {
+    pid_t pgid = slot.load();
+    if (pgid > 0) ::kill(-pgid, SIGKILL);
+  }
+}
+
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGHUP, &sa, nullptr);
+}
+
+bool interrupted() { return g_interrupt_signal.load() != 0; }
+
+void throw_if_interrupted() {
+  if (interrupted())
+    throw Error(ExitCode::kInterrupted,
+                "interrupted by " + signal_name(g_interrupt_signal.load()) + "; child processes killed");
+}
+
+ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
+  ProcessResult result;
+  if (spec.argv.empty()) {
+    result.spawn_failed = true;
+    result.spawn_error = "empty command";
+    return result;
+  }
+  throw_if_interrupted();
+  auto exe = find_program(spec.argv[0]);
+  if (!exe) {
+    result.spawn_failed = true;
+    result.spawn_error = "command not found: " + spec.argv[0];
+    return result;
+  }
+
+  bp::environment env = boost::this_process::environment();
+  for (const auto& name : spec.env_unset) env.erase(name);
+  for (const auto& [name, value] : spec.env) env[name] = value;
+
+  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  std::string cwd = spec.cwd.empty() ? std::filesystem::current_path().string() : spec.cwd.string();
+  std::string in = spec.stdin_file.empty() ? "/dev/null" : spec.stdin_file.string();
+  std::string out = spec.stdout_file.empty() ? "/dev/null" : spec.stdout_file.string();
+  std::string err = spec.stderr_file.empty() ? "/dev/null" : spec.stderr_file.string();
+
+  // The child leads a new process group, so one kill(-pgid) reaches everything it spawns.
+  auto new_group = bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); });
+
+  std::error_code ec;
+  auto start = std::chrono::steady_clock::now();
+  bp::child child;
+  if (out == err) {
+    child = bp::child(exe->string(), bp::args(args), env, bp::start_dir(cwd), bp::std_in < in,
+                      (bp::std_out & bp::std_err) > out, new_group, ec);
+  } else {
+    child = bp::child(exe->string(), bp::args(args), env, bp::start_dir(cwd), bp::std_in < in,
+                      bp::std_out > out, bp::std_err > err, new_group, ec);
+  }
+  if (ec) {
+    result.spawn_failed = true;
+    result.spawn_error = spec.argv[0] + ": " + ec.message();
+    return result;
+  }
+  pid_t pid = child.id();
+  ::setpgid(pid, pid);  // also from the parent: no window where a kill misses the group
+  register_group(pid);
+  child.detach();       // pgo reaps the child itself with wait4, for its resource usage
+
+  int pidfd = pidfd_open(pid);
+  long timeout_ms = spec.timeout.count() > 0 ? static_cast<long>(spec.timeout.count()) : -1;
+  bool exited = pidfd < 0 ? true : wait_exit(pidfd, timeout_ms);
+  if (!exited) {
+    result.timed_out = !interrupted();
+    ::kill(-pid, SIGTERM);
+    if (!wait_exit(pidfd, spec.kill_grace.count())) ::kill(-pid, SIGKILL);
+  }
+  int status = 0;
+  rusage usage{};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  auto end = std::chrono::steady_clock::now();
+  ::kill(-pid, SIGKILL);  // whatever the child left behind in its group
+  unregister_group(pid);
+  if (pidfd >= 0) ::close(pidfd);
+
+  result.wall_s = std::chrono::duration<double>(end - start).count();
+  result.user_s = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6;
+  result.sys_s = usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+  result.max_rss_kb = usage.ru_maxrss;
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.signal = WTERMSIG(status);
+  }
+  throw_if_interrupted();
+  return result;
+}
+
+}  // namespace pgo

@@ -1,0 +1,131 @@
+// Real processes: these tests spawn /bin/sh and friends, which is what the runner is for.
+#include "workloads/process.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/atomic_file.h"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace pgo {
+namespace {
+
+class ProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("pgo-process-test-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  SystemProcessRunner runner_;
+};
+
+TEST_F(ProcessTest, CapturesExitStatusAndStdout) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo hello; exit 3"};
+  spec.stdout_file = dir_ / "out";
+  ProcessResult r = runner_.run(spec);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.describe(), "exit status 3");
+  EXPECT_EQ(read_file(dir_ / "out"), "hello\n");
+}
+
+TEST_F(ProcessTest, PassesArgumentsWithoutAShell) {
+  ProcessSpec spec;
+  spec.argv = {"printf", "%s|", "a b", "$(echo x)", "; rm -rf /", "'q'"};
+  spec.stdout_file = dir_ / "out";
+  ASSERT_TRUE(runner_.run(spec).ok());
+  EXPECT_EQ(read_file(dir_ / "out"), "a b|$(echo x)|; rm -rf /|'q'|");
+}
+
+TEST_F(ProcessTest, EnvironmentCwdAndStdin) {
+  write_file_atomic(dir_ / "in.txt", "from stdin\n");
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "pwd; echo $PGO_TEST_VAR; cat; echo ${HOME:-unset}"};
+  spec.env = {{"PGO_TEST_VAR", "value 1"}};
+  spec.env_unset = {"HOME"};
+  spec.cwd = dir_;
+  spec.stdin_file = dir_ / "in.txt";
+  spec.stdout_file = dir_ / "out";
+  ASSERT_TRUE(runner_.run(spec).ok());
+  EXPECT_EQ(read_file(dir_ / "out"),
+            fs::canonical(dir_).string() + "\nvalue 1\nfrom stdin\nunset\n");
+}
+
+TEST_F(ProcessTest, StdoutAndStderrToOneFileKeepBoth) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo one; echo two >&2; echo three"};
+  spec.stdout_file = spec.stderr_file = dir_ / "log";
+  ASSERT_TRUE(runner_.run(spec).ok());
+  EXPECT_EQ(read_file(dir_ / "log"), "one\ntwo\nthree\n");
+}
+
+TEST_F(ProcessTest, ReportsSignal) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "kill -SEGV $$"};
+  ProcessResult r = runner_.run(spec);
+  EXPECT_EQ(r.signal, SIGSEGV);
+  EXPECT_EQ(r.describe(), "killed by signal 11 (SIGSEGV)");
+}
+
+TEST_F(ProcessTest, MissingProgramIsASpawnFailure) {
+  ProcessSpec spec;
+  spec.argv = {"pgo-no-such-program-xyz"};
+  ProcessResult r = runner_.run(spec);
+  EXPECT_TRUE(r.spawn_failed);
+  EXPECT_NE(r.describe().find("command not found: pgo-no-such-program-xyz"), std::string::npos);
+}
+
+// Alive means running: a killed orphan may stay a zombie until init reaps it.
+bool process_alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  size_t paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
+}
+
+// A hung workload whose grandchild ignores SIGTERM: the whole group must die.
+TEST_F(ProcessTest, TimeoutKillsTheWholeTree) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "(trap '' TERM; sleep 30) & echo $! > " + (dir_ / "pid").string() + "; wait"};
+  spec.timeout = 300ms;
+  spec.kill_grace = 200ms;
+  ProcessResult r = runner_.run(spec);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_NE(r.describe().find("timed out"), std::string::npos);
+  pid_t grandchild = std::stoi(read_file(dir_ / "pid"));
+  for (int i = 0; i < 50 && process_alive(grandchild); ++i) usleep(10000);
+  EXPECT_FALSE(process_alive(grandchild));
+}
+
+TEST_F(ProcessTest, BackgroundChildrenDieWithTheirParent) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "sleep 30 & echo $! > " + (dir_ / "pid").string()};
+  ASSERT_TRUE(runner_.run(spec).ok());
+  pid_t orphan = std::stoi(read_file(dir_ / "pid"));
+  for (int i = 0; i < 50 && process_alive(orphan); ++i) usleep(10000);
+  EXPECT_FALSE(process_alive(orphan));
+}
+
+TEST_F(ProcessTest, MeasuresCpuTimeAndMemory) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"};
+  ProcessResult r = runner_.run(spec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_GT(r.user_s + r.sys_s, 0.0);
+  EXPECT_GE(r.wall_s, r.user_s * 0.5);
+  EXPECT_GT(r.max_rss_kb, 0);
+}
+
+}  // namespace
+}  // namespace pgo
