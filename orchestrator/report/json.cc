@@ -1,1 +1,89 @@
-// placeholder: being written
+#include "orchestrator/report/json.h"
+
+namespace pgo {
+namespace {
+
+using nlohmann::json;
+
+json binary_json(const BinaryStats& b) {
+  return {{"runs", b.runs},         {"median_s", b.median_s}, {"mad_s", b.mad_s},
+          {"min_s", b.min_s},       {"max_s", b.max_s},       {"mean_s", b.mean_s},
+          {"p05_s", b.p05_s},       {"p95_s", b.p95_s},       {"cpu_s", b.cpu_median_s},
+          {"max_rss_kb", b.max_rss_kb}, {"outliers", b.outliers}, {"samples_s", b.samples_s}};
+}
+
+json profile_json(const ProfileReport& p) {
+  json hottest = json::array();
+  for (const auto& f : p.summary.hottest) hottest.push_back({{"name", f.name}, {"count", f.count}});
+  return {{"toolchain", p.toolchain},
+          {"target", p.target},
+          {"profile",
+           {{"functions", p.summary.functions},
+            {"functions_with_counts", p.summary.functions_with_counts},
+            {"total_count", p.summary.total_count},
+            {"hottest", hottest},
+            {"mismatch_warnings", p.diagnostics.mismatch_warnings},
+            {"missing_warnings", p.diagnostics.missing_warnings},
+            {"warning_examples", p.diagnostics.examples},
+            {"merge_method", p.merge_method},
+            {"raw_profiles", p.raw_profiles},
+            {"skipped_inputs", p.skipped_inputs},
+            {"stored_at", p.stored_at.string()},
+            {"optimized_binary_differs", p.binary_differs}}}};
+}
+
+}  // namespace
+
+nlohmann::json report_to_json(const Report& report) {
+  json toolchains = json::array();
+  for (const auto& t : report.toolchains) {
+    toolchains.push_back({{"name", t.name},
+                          {"compiler_id", t.compiler_id},
+                          {"version", t.compiler_version},
+                          {"c_compiler", t.c_compiler.string()},
+                          {"cxx_compiler", t.cxx_compiler.string()},
+                          {"profile_format", t.profile_format},
+                          {"profile_version", t.profile_version},
+                          {"geomean_speedup", report.geomean_speedup(t.name)}});
+  }
+  json stages = json::array();
+  for (const auto& s : report.stages)
+    stages.push_back({{"name", s.name}, {"toolchain", s.toolchain}, {"seconds", s.seconds}});
+  json profiles = json::array();
+  for (const auto& p : report.profiles) profiles.push_back(profile_json(p));
+  json results = json::array();
+  for (const auto& r : report.results) {
+    results.push_back({{"toolchain", r.toolchain},
+                       {"target", r.target},
+                       {"workload", r.workload},
+                       {"weight", r.weight},
+                       {"metric", r.metric},
+                       {"baseline", binary_json(r.baseline)},
+                       {"optimized", binary_json(r.optimized)},
+                       {"runs", r.baseline.runs + r.optimized.runs},
+                       {"speedup", r.speedup},
+                       {"speedup_ci95", {r.ci_lo, r.ci_hi}},
+                       {"p_value", r.p_value},
+                       {"verdict", r.verdict},
+                       {"stop_reason", r.stop_reason},
+                       {"outputs_match", r.outputs_match},
+                       {"output_mismatch", r.output_mismatch}});
+  }
+  json failures = json::array();
+  for (const auto& f : report.training_failures)
+    failures.push_back({{"toolchain", f.toolchain}, {"workload", f.workload}, {"command", f.command},
+                        {"status", f.status}, {"stderr_tail", f.stderr_tail}});
+  return {{"schema", "pgo-report/1"},
+          {"created", report.created},
+          {"pgo_version", report.pgo_version},
+          {"project", report.project.string()},
+          {"toolchains", toolchains},
+          {"stages", stages},
+          {"profiles", profiles},
+          {"results", results},
+          {"training_failures", failures},
+          {"outputs_match", report.all_outputs_match()},
+          {"warnings", report.warnings}};
+}
+
+}  // namespace pgo

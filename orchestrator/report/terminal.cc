@@ -1,1 +1,107 @@
-// placeholder: being written
+#include "orchestrator/report/terminal.h"
+
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+#include "support/strings.h"
+
+namespace pgo {
+namespace {
+
+// A left-aligned text table; the last column is not padded.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void print(std::ostream& out) const {
+    std::vector<size_t> width(rows_[0].size(), 0);
+    for (const auto& row : rows_)
+      for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (const auto& row : rows_) {
+      out << "  ";
+      for (size_t i = 0; i < row.size(); ++i) {
+        out << row[i];
+        if (i + 1 < row.size()) out << std::string(width[i] - row[i].size() + 2, ' ');
+      }
+      out << '\n';
+    }
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string time_with_spread(const BinaryStats& b) {
+  return format_duration(b.median_s) + " ± " + format_duration(b.mad_s);
+}
+
+}  // namespace
+
+void print_terminal_report(const Report& report, std::ostream& out) {
+  out << "\npgo report for " << report.project.string() << "\n\n";
+  Table toolchains({"toolchain", "compiler", "profile format"});
+  for (const auto& t : report.toolchains)
+    toolchains.add({t.name, t.compiler_id + " " + t.compiler_version,
+                    t.profile_format + " " + t.profile_version});
+  toolchains.print(out);
+
+  if (!report.profiles.empty()) {
+    out << "\nProfiles\n";
+    Table profiles({"toolchain", "target", "functions", "with counts", "mismatch", "missing", "runs", "merged by"});
+    for (const auto& p : report.profiles)
+      profiles.add({p.toolchain, p.target, std::to_string(p.summary.functions),
+                    std::to_string(p.summary.functions_with_counts),
+                    std::to_string(p.diagnostics.mismatch_warnings),
+                    std::to_string(p.diagnostics.missing_warnings), std::to_string(p.raw_profiles),
+                    p.merge_method});
+    profiles.print(out);
+    for (const auto& p : report.profiles) {
+      if (p.summary.hottest.empty()) continue;
+      out << "  hottest in " << p.toolchain << "/" << p.target << ": ";
+      for (size_t i = 0; i < p.summary.hottest.size() && i < 3; ++i)
+        out << (i ? ", " : "") << p.summary.hottest[i].name;
+      out << '\n';
+    }
+  }
+
+  if (!report.results.empty()) {
+    out << "\nResults (wall time, median ± MAD)\n";
+    Table results({"toolchain", "target", "workload", "baseline", "optimized", "speedup", "95% CI", "p",
+                   "verdict", "runs", "outputs"});
+    for (const auto& r : report.results)
+      results.add({r.toolchain, r.target, r.workload, time_with_spread(r.baseline),
+                   time_with_spread(r.optimized), fixed(r.speedup, 3) + "x",
+                   "[" + fixed(r.ci_lo, 3) + ", " + fixed(r.ci_hi, 3) + "]", fixed(r.p_value, 4),
+                   r.verdict, std::to_string(r.baseline.runs) + "+" + std::to_string(r.optimized.runs),
+                   r.outputs_match ? "match" : "DIFFER"});
+    results.print(out);
+    out << "\nGeometric mean speedup:";
+    for (const auto& t : report.toolchains) out << "  " << t.name << " " << fixed(report.geomean_speedup(t.name), 3) << "x";
+    out << '\n';
+    for (const auto& r : report.results)
+      if (!r.outputs_match)
+        out << "  outputs differ for " << r.toolchain << "/" << r.workload << ": " << r.output_mismatch << '\n';
+  }
+
+  if (!report.training_failures.empty()) {
+    out << "\nTraining failures (left out with --keep-going)\n";
+    for (const auto& f : report.training_failures)
+      out << "  " << f.toolchain << "/" << f.workload << ": " << f.status << "\n    $ " << f.command << '\n';
+  }
+
+  out << "\nStages\n";
+  Table stages({"stage", "toolchain", "time"});
+  for (const auto& s : report.stages) stages.add({s.name, s.toolchain, format_duration(s.seconds)});
+  stages.print(out);
+
+  for (const auto& w : report.warnings) out << "warning: " << w << '\n';
+}
+
+}  // namespace pgo

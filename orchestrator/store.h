@@ -1,0 +1,63 @@
+// The profile store under .pgo/ (docs/architecture.md, "The profile store").
+//
+//   profiles/<target>/<toolchain>.<ext>   merged profile (file, or directory for GCC)
+//   profiles/<target>/<toolchain>.json    its metadata ("schema": "pgo-profile/1")
+//   build/ runs/ reports/                 working state
+//
+// Every write is atomic, and a lock file keeps two pgo runs from interleaving.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace pgo {
+
+class StoreLock {
+ public:
+  // Takes .pgo/lock without waiting; throws pgo::Error(kUsage) naming the holder's pid.
+  explicit StoreLock(const std::filesystem::path& store_dir);
+  ~StoreLock();
+  StoreLock(const StoreLock&) = delete;
+  StoreLock& operator=(const StoreLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+class ProfileStore {
+ public:
+  explicit ProfileStore(std::filesystem::path root) : root_(std::move(root)) {}
+  const std::filesystem::path& root() const { return root_; }
+
+  std::filesystem::path build_dir(const std::string& toolchain, const std::string& kind) const;
+  std::filesystem::path runs_dir(const std::string& toolchain) const;
+  std::filesystem::path reports_dir() const { return root_ / "reports"; }
+  std::filesystem::path profile_path(const std::string& target, const std::string& toolchain,
+                                     const std::string& extension) const;
+  std::filesystem::path metadata_path(const std::string& target, const std::string& toolchain) const;
+
+  // Copies `merged` (a file or a directory) into the store and writes `metadata` beside it;
+  // each replaces its predecessor atomically. Returns the stored profile's path.
+  std::filesystem::path save(const std::string& target, const std::string& toolchain,
+                             const std::filesystem::path& merged, const std::string& extension,
+                             const nlohmann::json& metadata) const;
+
+  // Writes report.json to reports/<stamp>/ and reports/latest/; returns the first path.
+  std::filesystem::path save_report(const nlohmann::json& report, const std::string& stamp) const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+// Per-file content hashes of a project's sources (C/C++ sources, headers, CMake files),
+// skipping the store and build directories. Keys are paths relative to `source_dir`.
+std::map<std::string, std::string> hash_sources(const std::filesystem::path& source_dir,
+                                                const std::filesystem::path& store_dir);
+
+// The git commit of `dir`'s HEAD, or "" when it is not in a git work tree.
+std::string git_commit(const std::filesystem::path& dir);
+
+}  // namespace pgo
