@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pgo {
@@ -19,8 +20,8 @@ struct SourcePos {
 
 struct ToolchainSpec {
   std::string name;  // "gcc" or "clang"
-  std::string cc;    // C compiler; default gcc / clang-22 (then clang)
-  std::string cxx;   // C++ compiler; default g++ / clang++-22 (then clang++)
+  std::string cc;    // C compiler; empty: the default, gcc / clang-22 (then clang)
+  std::string cxx;   // C++ compiler; empty: the default, g++ / clang++-22 (then clang++)
   SourcePos pos;
 };
 
@@ -81,5 +82,13 @@ Config load_config(const std::filesystem::path& file);
 Config parse_config(const std::string& text, const std::filesystem::path& file);
 
 std::string to_string(FailureMode mode);
+
+// "500ms", "30s", "10m", "1.5h", or a bare number of seconds ("90", "2.5") -> seconds.
+// nullopt if malformed, negative or not finite.
+std::optional<double> parse_duration_seconds(std::string_view text);
+
+// The candidate closest to `word` by edit distance (llvm::StringRef::edit_distance) if it
+// is close enough to be a likely typo; empty otherwise. For "did you mean ...?" hints.
+std::string nearest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace pgo
