@@ -31,6 +31,7 @@ struct Flags {
 struct Artifact {
   std::string target;           // executable target name
   std::filesystem::path path;   // absolute path of the built executable
+  bool links_threads = false;   // links a thread library (profile counters must be atomic)
 };
 
 struct BuildRequest {

@@ -12,6 +12,7 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "support/error.h"
@@ -157,6 +158,11 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   std::string in = spec.stdin_file.empty() ? "/dev/null" : spec.stdin_file.string();
   std::string out = spec.stdout_file.empty() ? "/dev/null" : spec.stdout_file.string();
   std::string err = spec.stderr_file.empty() ? "/dev/null" : spec.stderr_file.string();
+
+  // Boost.Process opens redirect targets without O_TRUNC: empty them first, or a shorter
+  // output would leave the tail of an older one behind.
+  for (const std::string* file : {&out, &err})
+    if (*file != "/dev/null") std::ofstream(*file, std::ios::trunc);
 
   // The child leads a new process group, so one kill(-pgid) reaches everything it spawns.
   auto new_group = bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); });

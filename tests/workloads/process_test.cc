@@ -39,6 +39,15 @@ TEST_F(ProcessTest, CapturesExitStatusAndStdout) {
   EXPECT_EQ(read_file(dir_ / "out"), "hello\n");
 }
 
+TEST_F(ProcessTest, OverwritesAnOlderLongerOutput) {
+  write_file_atomic(dir_ / "out", "an older and much longer output\n");
+  ProcessSpec spec;
+  spec.argv = {"echo", "new"};
+  spec.stdout_file = dir_ / "out";
+  ASSERT_TRUE(runner_.run(spec).ok());
+  EXPECT_EQ(read_file(dir_ / "out"), "new\n");
+}
+
 TEST_F(ProcessTest, PassesArgumentsWithoutAShell) {
   ProcessSpec spec;
   spec.argv = {"printf", "%s|", "a b", "$(echo x)", "; rm -rf /", "'q'"};
