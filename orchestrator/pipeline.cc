@@ -1,1 +1,312 @@
-// placeholder: being written
+#include "orchestrator/pipeline.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "adapters/cmake/cmake_build.h"
+#include "orchestrator/bench/runner.h"
+#include "orchestrator/formats.h"
+#include "orchestrator/metadata.h"
+#include "orchestrator/report/json.h"
+#include "orchestrator/store.h"
+#include "orchestrator/train.h"
+#include "support/error.h"
+#include "support/hash.h"
+#include "support/strings.h"
+#include "workloads/expand.h"
+
+namespace pgo {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Times a stage, records it in the report and shows it in the progress line.
+template <typename F>
+auto timed(Report& report, Progress& progress, const std::string& toolchain, const std::string& stage, F&& body) {
+  progress.stage(toolchain, stage);
+  auto start = std::chrono::steady_clock::now();
+  auto finish = [&] {
+    report.stages.push_back({stage, toolchain,
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+    progress.finish_stage();
+  };
+  if constexpr (std::is_void_v<decltype(body())>) {
+    body();
+    finish();
+  } else {
+    auto result = body();
+    finish();
+    return result;
+  }
+}
+
+std::map<std::string, fs::path> bins_of(const BuildResult& build) {
+  std::map<std::string, fs::path> bins;
+  for (const auto& a : build.artifacts) bins[a.target] = a.path;
+  return bins;
+}
+
+// The command of a workload against one set of binaries, ready for the runner.
+ProcessSpec workload_spec(const Config& config, const WorkloadSpec& workload, const BuildResult& build,
+                          const fs::path& run_dir) {
+  ExpandContext ctx{config.project_dir, bins_of(build), run_dir};
+  WorkloadSpec expanded = expand_workload(workload, ctx);
+  ProcessSpec spec;
+  spec.argv = expanded.shell ? std::vector<std::string>{"/bin/sh", "-c", join(expanded.run, " ")} : expanded.run;
+  spec.env = expanded.env;
+  spec.cwd = expanded.cwd.empty() ? config.project_dir : config.project_dir / expanded.cwd;
+  if (!expanded.stdin_file.empty()) spec.stdin_file = config.project_dir / expanded.stdin_file;
+  spec.timeout = expanded.timeout;
+  return spec;
+}
+
+std::string targets_label(const WorkloadSpec& workload) {
+  auto targets = referenced_targets(workload);
+  return targets.empty() ? "-" : join(std::vector<std::string>(targets.begin(), targets.end()), ",");
+}
+
+bool files_identical(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (fs::file_size(a, ec) != fs::file_size(b, ec)) return false;
+  return sha256_file(a) == sha256_file(b);
+}
+
+class ToolchainPipeline {
+ public:
+  ToolchainPipeline(const Config& config, const BuildOptions& options, const ToolchainSpec& spec,
+                    ProcessRunner& runner, Progress& progress, Report& report, const ProfileStore& store)
+      : config_(config), options_(options), spec_(spec), runner_(runner), progress_(progress), report_(report),
+        store_(store), build_system_(config, spec, runner) {}
+
+  void run() {
+    const std::string& tc = spec_.name;
+    Toolchain toolchain = timed(report_, progress_, tc, "detect", [&] {
+      return build_system_.detect(store_.build_dir(tc, "baseline"));
+    });
+    toolchain.name = tc;
+    std::vector<std::string> targets = select_targets();
+
+    BuildRequest request;
+    request.targets = targets;
+    request.jobs = options_.jobs;
+    request.kind = BuildKind::Baseline;
+    request.build_dir = store_.build_dir(tc, "baseline");
+    BuildResult baseline = timed(report_, progress_, tc, "build baseline", [&] { return build_system_.build(request); });
+
+    request.kind = BuildKind::Instrumented;
+    request.build_dir = store_.build_dir(tc, "instrumented");
+    bool threads = std::any_of(baseline.artifacts.begin(), baseline.artifacts.end(),
+                               [](const Artifact& a) { return a.links_threads; });
+    FormatContext fctx{runner_, request.build_dir, store_.build_dir(tc, "raw-profiles"), threads};
+    auto format = make_profile_format(toolchain, fctx);
+    toolchain.profile_format = format->name();
+    toolchain.profile_version = format->format_version(toolchain);
+    report_.toolchains.push_back(toolchain);
+    request.flags = format->instrument_flags(request);
+    Flags instrument_flags = request.flags;
+    BuildResult instrumented =
+        timed(report_, progress_, tc, "build instrumented", [&] { return build_system_.build(request); });
+
+    TrainingOutcome training = timed(report_, progress_, tc, "train", [&] {
+      return train(training_runs(instrumented), *format, runner_, jobs(), options_.keep_going, progress_, tc);
+    });
+    report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
+                                     training.failures.end());
+
+    MergeResult merged = timed(report_, progress_, tc, "merge", [&] { return merge(*format, training); });
+    ProfileSummary summary = format->summarize(merged.output);
+    if (summary.functions_with_counts == 0)
+      throw WorkloadError("the merged " + tc + " profile has no function with a non-zero count: the training "
+                          "workloads did not exercise the instrumented targets (" + join(targets, ", ") + ")");
+
+    request.kind = BuildKind::Optimized;
+    request.build_dir = store_.build_dir(tc, "optimized");
+    request.flags = format->use_flags(merged.output, request);
+    Flags use_flags = request.flags;
+    BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_.build(request); });
+    ProfileDiagnostics diagnostics = format->scan_build_output(optimized.output);
+
+    std::vector<ProfileReport> profiles;
+    for (const auto& target : targets) {
+      ProfileReport p{tc, target, summary, diagnostics, merged.method, training.profiles.size(), merged.skipped,
+                      {}, true};
+      fs::path base = bins_of(baseline).at(target), opt = bins_of(optimized).at(target);
+      p.binary_differs = !files_identical(base, opt);
+      if (!p.binary_differs)
+        throw BuildError("the optimized " + target + " built with " + tc + " is byte-identical to the baseline: " +
+                         "the profile did not reach the build (see " + optimized.log.string() + ")");
+      profiles.push_back(std::move(p));
+    }
+
+    if (options_.bench) bench(baseline, optimized);
+
+    timed(report_, progress_, tc, "store", [&] {
+      for (auto& p : profiles) {
+        nlohmann::json metadata = profile_metadata(MetadataInputs{
+            config_, toolchain, p.target, merged, summary, instrument_flags, use_flags,
+            report_.geomean_speedup(tc)});
+        p.stored_at = store_.save(p.target, tc, merged.output, format->merged_extension(), metadata);
+      }
+    });
+    for (auto& p : profiles) report_.profiles.push_back(std::move(p));
+  }
+
+ private:
+  int jobs() const {
+    if (options_.jobs > 0) return options_.jobs;
+    return std::max(1u, std::thread::hardware_concurrency());
+  }
+
+  std::vector<std::string> select_targets() {
+    std::vector<std::string> all = build_system_.executable_targets(store_.build_dir(spec_.name, "baseline"));
+    std::vector<std::string> targets = config_.build.targets.empty() ? all : config_.build.targets;
+    std::set<std::string> known(all.begin(), all.end());
+    for (const auto& t : targets)
+      if (!known.count(t))
+        throw UsageError(config_.file.string() + ":" + std::to_string(config_.build.targets_pos.line) +
+                         ": build.targets: '" + t + "' is not an executable target of the project; it has: " +
+                         join(all, ", "));
+    for (const auto& w : config_.workloads)
+      for (const auto& t : referenced_targets(w))
+        if (std::find(targets.begin(), targets.end(), t) == targets.end())
+          throw UsageError(config_.file.string() + ":" + std::to_string(w.pos.line) + ": workload '" + w.name +
+                           "' runs ${bin:" + t + "}, which is not among the targets pgo builds (" +
+                           join(targets, ", ") + ")");
+    if (targets.empty()) throw UsageError("the project defines no executable target");
+    return targets;
+  }
+
+  std::vector<TrainingRun> training_runs(const BuildResult& instrumented) {
+    std::vector<const WorkloadSpec*> trained;
+    std::vector<double> weights;
+    for (const auto& w : config_.workloads)
+      if (w.train) {
+        trained.push_back(&w);
+        weights.push_back(w.weight);
+      }
+    std::vector<uint64_t> int_weights = integer_weights(weights);
+    std::vector<TrainingRun> runs;
+    for (size_t i = 0; i < trained.size(); ++i) {
+      const WorkloadSpec& w = *trained[i];
+      for (int r = 0; r < w.repeat; ++r) {
+        fs::path run_dir = store_.runs_dir(spec_.name) / "train" / (w.name + "." + std::to_string(r + 1));
+        TrainingRun run{w.name, r, w.repeat, int_weights[i], workload_spec(config_, w, instrumented, run_dir),
+                        run_dir};
+        runs.push_back(std::move(run));
+      }
+    }
+    return runs;
+  }
+
+  // Merges into a file named by its content hash, so that an unchanged profile leaves the
+  // optimized build's flags, and so its objects, untouched.
+  MergeResult merge(const ProfileFormat& format, const TrainingOutcome& training) {
+    fs::path dir = store_.build_dir(spec_.name, "merged");
+    fs::create_directories(dir);
+    fs::path scratch = dir / ("incoming" + format.merged_extension());
+    fs::remove_all(scratch);
+    MergeResult result = format.merge(training.profiles, scratch, config_.merge.failure_mode, jobs());
+    std::string digest = fs::is_directory(result.output) ? directory_digest(result.output) : sha256_file(result.output);
+    fs::path final_path = dir / ("profile-" + digest.substr(0, 16) + format.merged_extension());
+    if (!fs::exists(final_path)) {
+      fs::rename(result.output, final_path);
+    } else {
+      fs::remove_all(result.output);
+    }
+    result.output = final_path;
+    return result;
+  }
+
+  static std::string directory_digest(const fs::path& dir) {
+    Fingerprint fp;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir))
+      if (e.is_regular_file()) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) fp.add(fs::relative(f, dir).string(), sha256_file(f));
+    return fp.hex();
+  }
+
+  void bench(const BuildResult& baseline, const BuildResult& optimized) {
+    const std::string& tc = spec_.name;
+    std::vector<const WorkloadSpec*> benched;
+    for (const auto& w : config_.workloads)
+      if (w.bench) benched.push_back(&w);
+    for (size_t i = 0; i < benched.size(); ++i) {
+      const WorkloadSpec& w = *benched[i];
+      bench::BenchSettings settings;
+      settings.warmup = config_.bench.warmup;
+      settings.min_runs = config_.bench.min_runs;
+      settings.max_runs = config_.bench.max_runs;
+      settings.time_budget_s = config_.bench.time_budget_s;
+      settings.target_ci = config_.bench.target_ci;
+      settings.noise = config_.bench.noise_threshold;
+      settings.compare_output = w.compare_output;
+      settings.work_dir = store_.runs_dir(tc) / "bench" / w.name;
+      fs::remove_all(settings.work_dir);
+      fs::create_directories(settings.work_dir);
+      std::string stage = "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")";
+      WorkloadResult result{tc, targets_label(w), w.name, w.weight, "wall_time", {}};
+      result.bench = timed(report_, progress_, tc, stage, [&] {
+        return bench::bench_pair(runner_, workload_spec(config_, w, baseline, settings.work_dir),
+                                 workload_spec(config_, w, optimized, settings.work_dir),
+                                 settings, [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
+      });
+      report_.results.push_back(std::move(result));
+    }
+  }
+
+  const Config& config_;
+  const BuildOptions& options_;
+  const ToolchainSpec& spec_;
+  ProcessRunner& runner_;
+  Progress& progress_;
+  Report& report_;
+  const ProfileStore& store_;
+  CMakeBuildSystem build_system_;
+};
+
+}  // namespace
+
+std::vector<ToolchainSpec> select_toolchains(const Config& config, const std::vector<std::string>& names) {
+  if (names.empty()) return config.toolchains;
+  std::vector<ToolchainSpec> selected;
+  std::vector<std::string> configured;
+  for (const auto& t : config.toolchains) configured.push_back(t.name);
+  for (const auto& name : names) {
+    auto it = std::find_if(config.toolchains.begin(), config.toolchains.end(),
+                           [&](const ToolchainSpec& t) { return t.name == name; });
+    if (it == config.toolchains.end()) {
+      if (name == "gcc" || name == "clang") {
+        selected.push_back(ToolchainSpec{name, "", "", {}});  // known kind, default compilers
+        continue;
+      }
+      throw UsageError("--toolchain " + name + ": unknown toolchain; " + config.file.string() +
+                       " configures: " + join(configured, ", ") + " (pgo knows gcc and clang)");
+    }
+    selected.push_back(*it);
+  }
+  return selected;
+}
+
+Report run_build(const Config& config, const BuildOptions& options, ProcessRunner& runner, Progress& progress) {
+  Report report;
+  report.created = now_iso8601();
+  report.pgo_version = options.pgo_version;
+  report.project = config.project_dir;
+  ProfileStore store(config.project_dir / config.store_dir);
+  StoreLock lock(store.root());
+  for (const auto& spec : select_toolchains(config, options.toolchains)) {
+    ToolchainPipeline(config, options, spec, runner, progress, report, store).run();
+  }
+  std::string stamp = report.created;
+  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+  report.file = store.save_report(report_to_json(report), stamp);
+  return report;
+}
+
+}  // namespace pgo

@@ -1,15 +1,25 @@
 #include "orchestrator/report/json.h"
 
+#include <cmath>
+
 namespace pgo {
 namespace {
 
 using nlohmann::json;
 
-json binary_json(const BinaryStats& b) {
-  return {{"runs", b.runs},         {"median_s", b.median_s}, {"mad_s", b.mad_s},
-          {"min_s", b.min_s},       {"max_s", b.max_s},       {"mean_s", b.mean_s},
-          {"p05_s", b.p05_s},       {"p95_s", b.p95_s},       {"cpu_s", b.cpu_median_s},
-          {"max_rss_kb", b.max_rss_kb}, {"outliers", b.outliers}, {"samples_s", b.samples_s}};
+// NaN (no sample) is not JSON; it becomes null.
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+json binary_json(const bench::BinaryStats& b) {
+  json samples = json::array();
+  for (const auto& s : b.samples)
+    samples.push_back({{"wall_s", s.wall_s}, {"cpu_s", s.cpu_s()}, {"max_rss_kb", s.max_rss_kb},
+                       {"outlier", s.outlier}});
+  return {{"runs", b.runs},           {"median_s", b.median_s}, {"mad_s", b.mad_s},
+          {"min_s", b.min_s},         {"max_s", b.max_s},       {"mean_s", b.mean_s},
+          {"stddev_s", b.stddev_s},   {"p05_s", b.p05_s},       {"p95_s", b.p95_s},
+          {"cpu_s", b.cpu_median_s},  {"max_rss_kb", b.max_rss_kb}, {"outliers", b.outliers},
+          {"samples", samples}};
 }
 
 json profile_json(const ProfileReport& p) {
@@ -58,16 +68,20 @@ nlohmann::json report_to_json(const Report& report) {
                        {"workload", r.workload},
                        {"weight", r.weight},
                        {"metric", r.metric},
-                       {"baseline", binary_json(r.baseline)},
-                       {"optimized", binary_json(r.optimized)},
-                       {"runs", r.baseline.runs + r.optimized.runs},
-                       {"speedup", r.speedup},
-                       {"speedup_ci95", {r.ci_lo, r.ci_hi}},
-                       {"p_value", r.p_value},
-                       {"verdict", r.verdict},
-                       {"stop_reason", r.stop_reason},
-                       {"outputs_match", r.outputs_match},
-                       {"output_mismatch", r.output_mismatch}});
+                       {"baseline", binary_json(r.bench.baseline)},
+                       {"optimized", binary_json(r.bench.optimized)},
+                       {"runs", r.bench.rounds},
+                       {"speedup", number(r.bench.speedup)},
+                       {"speedup_ci95", {number(r.bench.ci_lo), number(r.bench.ci_hi)}},
+                       {"ci_half_width", number(r.bench.ci_half_width)},
+                       {"p_value", number(r.bench.p_value)},
+                       {"verdict", bench::to_string(r.bench.verdict)},
+                       {"stop_reason", bench::to_string(r.bench.stop_reason)},
+                       {"outputs_compared", r.bench.outputs_compared},
+                       {"outputs_match", r.bench.outputs_match},
+                       {"output_mismatch", r.bench.mismatch},
+                       {"failed", r.bench.failed},
+                       {"failure", r.bench.failure}});
   }
   json failures = json::array();
   for (const auto& f : report.training_failures)

@@ -8,8 +8,8 @@ namespace pgo {
 double Report::geomean_speedup(const std::string& toolchain) const {
   double log_sum = 0, weight_sum = 0;
   for (const auto& r : results) {
-    if (r.toolchain != toolchain || r.speedup <= 0) continue;
-    log_sum += r.weight * std::log(r.speedup);
+    if (r.toolchain != toolchain || !(r.bench.speedup > 0)) continue;
+    log_sum += r.weight * std::log(r.bench.speedup);
     weight_sum += r.weight;
   }
   return weight_sum > 0 ? std::exp(log_sum / weight_sum) : 0;
@@ -17,7 +17,7 @@ double Report::geomean_speedup(const std::string& toolchain) const {
 
 bool Report::all_outputs_match() const {
   for (const auto& r : results)
-    if (!r.outputs_match) return false;
+    if (!r.bench.outputs_match) return false;
   return true;
 }
 

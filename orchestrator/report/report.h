@@ -8,6 +8,7 @@
 
 #include "adapters/build_system.h"
 #include "adapters/profile_format.h"
+#include "orchestrator/bench/runner.h"
 
 namespace pgo {
 
@@ -17,25 +18,11 @@ struct StageTiming {
   double seconds = 0;
 };
 
-struct BinaryStats {
-  int runs = 0;
-  double median_s = 0, mad_s = 0, min_s = 0, max_s = 0, mean_s = 0, p05_s = 0, p95_s = 0;
-  double cpu_median_s = 0;
-  long max_rss_kb = 0;
-  int outliers = 0;
-  std::vector<double> samples_s;
-};
-
 struct WorkloadResult {
   std::string toolchain, target, workload;
   double weight = 1;
   std::string metric = "wall_time";
-  BinaryStats baseline, optimized;
-  double speedup = 0, ci_lo = 0, ci_hi = 0, p_value = 1;
-  std::string verdict;       // faster | slower | no_change
-  std::string stop_reason;   // ci_target | max_runs | time_budget
-  bool outputs_match = true;
-  std::string output_mismatch;  // why they differ, when they do
+  bench::BenchResult bench;
 };
 
 struct ProfileReport {
@@ -63,6 +50,7 @@ struct Report {
   std::vector<WorkloadResult> results;
   std::vector<TrainingFailure> training_failures;  // only with --keep-going
   std::vector<std::string> warnings;
+  std::filesystem::path file;  // where report.json was stored
 
   // Weighted geometric mean of the speedups of one toolchain (0 if it has no results).
   double geomean_speedup(const std::string& toolchain) const;

@@ -38,7 +38,7 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
-std::string time_with_spread(const BinaryStats& b) {
+std::string time_with_spread(const bench::BinaryStats& b) {
   return format_duration(b.median_s) + " ± " + format_duration(b.mad_s);
 }
 
@@ -75,19 +75,23 @@ void print_terminal_report(const Report& report, std::ostream& out) {
     out << "\nResults (wall time, median ± MAD)\n";
     Table results({"toolchain", "target", "workload", "baseline", "optimized", "speedup", "95% CI", "p",
                    "verdict", "runs", "outputs"});
-    for (const auto& r : report.results)
-      results.add({r.toolchain, r.target, r.workload, time_with_spread(r.baseline),
+    for (const auto& w : report.results) {
+      const bench::BenchResult& r = w.bench;
+      results.add({w.toolchain, w.target, w.workload, time_with_spread(r.baseline),
                    time_with_spread(r.optimized), fixed(r.speedup, 3) + "x",
                    "[" + fixed(r.ci_lo, 3) + ", " + fixed(r.ci_hi, 3) + "]", fixed(r.p_value, 4),
-                   r.verdict, std::to_string(r.baseline.runs) + "+" + std::to_string(r.optimized.runs),
-                   r.outputs_match ? "match" : "DIFFER"});
+                   bench::to_string(r.verdict), std::to_string(r.baseline.runs) + "+" + std::to_string(r.optimized.runs),
+                   !r.outputs_compared ? "-" : r.outputs_match ? "match" : "DIFFER"});
+    }
     results.print(out);
     out << "\nGeometric mean speedup:";
     for (const auto& t : report.toolchains) out << "  " << t.name << " " << fixed(report.geomean_speedup(t.name), 3) << "x";
     out << '\n';
-    for (const auto& r : report.results)
-      if (!r.outputs_match)
-        out << "  outputs differ for " << r.toolchain << "/" << r.workload << ": " << r.output_mismatch << '\n';
+    for (const auto& w : report.results) {
+      if (!w.bench.outputs_match)
+        out << "  outputs differ for " << w.toolchain << "/" << w.workload << ": " << w.bench.mismatch << '\n';
+      if (w.bench.failed) out << "  run failed for " << w.toolchain << "/" << w.workload << ": " << w.bench.failure << '\n';
+    }
   }
 
   if (!report.training_failures.empty()) {

@@ -1,0 +1,29 @@
+// The metadata stored beside each profile ("schema": "pgo-profile/1"): everything `pgo
+// status` needs to judge later whether the profile still fits the project.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/build_system.h"
+#include "adapters/profile_format.h"
+#include "workloads/config.h"
+
+namespace pgo {
+
+struct MetadataInputs {
+  const Config& config;
+  const Toolchain& toolchain;
+  const std::string& target;
+  const MergeResult& merge;
+  const ProfileSummary& summary;
+  const Flags& instrument_flags;
+  const Flags& use_flags;
+  double speedup;  // weighted geometric mean over the benchmarked workloads; 0 if none
+};
+
+nlohmann::json profile_metadata(const MetadataInputs& in);
+
+// Fingerprint of what training ran: every trained workload's command, env, input and weight.
+std::string workloads_fingerprint(const Config& config);
+
+}  // namespace pgo

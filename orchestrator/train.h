@@ -1,0 +1,43 @@
+// The training stage: replays workloads with the instrumented binaries, in parallel, each
+// run in its own directory so that raw profiles never clobber each other.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "adapters/profile_format.h"
+#include "orchestrator/progress.h"
+#include "orchestrator/report/report.h"
+#include "workloads/process.h"
+
+namespace pgo {
+
+struct TrainingRun {
+  std::string workload;
+  int repeat_index = 0;   // 0-based
+  int repeat_count = 1;
+  uint64_t weight = 1;    // merge weight
+  ProcessSpec spec;       // expanded command; stdout/stderr/env are filled in by train()
+  std::filesystem::path run_dir;
+};
+
+struct TrainingOutcome {
+  std::vector<WeightedInput> profiles;      // one per successful run
+  std::vector<TrainingFailure> failures;    // runs left out (only with keep_going)
+};
+
+// Runs `runs` with up to `jobs` at a time. The first run goes alone as a smoke test: if the
+// instrumented binary exits normally but writes no profile, training stops there.
+// A failing run throws pgo::Error(kWorkloadFailure) naming its command, status and
+// stderr tail, unless keep_going; with it, failures are collected and the rest goes on
+// (at least one profile is still required).
+TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat& format,
+                      ProcessRunner& runner, int jobs, bool keep_going, Progress& progress,
+                      const std::string& toolchain);
+
+// Integer merge weights from pgo.yaml's real weights: the smallest becomes 1 and the rest
+// keep their ratios (LLVM and gcov-tool take integer weights).
+std::vector<uint64_t> integer_weights(const std::vector<double>& weights);
+
+}  // namespace pgo

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job on a fresh machine: set up, build pgo, and run `pgo build` on the bundled
+# C example with GCC and Clang, printing the report.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/build.sh"
+exec "$root/build/orchestrator/pgo" build -C "$root/examples/c-cmake" --toolchain gcc --toolchain clang "$@"

@@ -1,0 +1,144 @@
+// The command line's contract on bad input and failing workloads: a clear message naming
+// the file, key or command, and the documented exit code. Small real projects, real gcc.
+#include <gtest/gtest.h>
+
+#include "tests/e2e/e2e_support.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace pgo::e2e {
+namespace {
+
+// A one-file C project whose program behaves according to its first argument.
+fs::path tiny_project(const std::string& workloads_yaml, const std::string& extra_build = "") {
+  fs::path dir = scratch_dir("tiny") / "tiny";
+  fs::create_directories(dir);
+  write_text(dir / "CMakeLists.txt",
+             "cmake_minimum_required(VERSION 3.16)\nproject(tiny C)\nadd_executable(tiny main.c)\n");
+  write_text(dir / "main.c", R"(#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static long work(long n) { long s = 0; for (long i = 0; i < n; ++i) s += (i % 7 == 0) ? i : 1; return s; }
+int main(int argc, char** argv) {
+  const char* mode = argc > 1 ? argv[1] : "ok";
+  if (strcmp(mode, "fail") == 0) { fprintf(stderr, "tiny: something broke\n"); return 3; }
+  if (strcmp(mode, "crash") == 0) { abort(); }
+  if (strcmp(mode, "quick-exit") == 0) { printf("%ld\n", work(1000)); fflush(stdout); _exit(0); }
+  printf("%ld\n", work(200000));
+  return 0;
+}
+)");
+  write_text(dir / "pgo.yaml", "version: 1\nbuild:\n  system: cmake\n" + extra_build +
+                                   "toolchains: [gcc]\nworkloads:\n" + workloads_yaml +
+                                   "bench:\n  warmup: 0\n  min_runs: 3\n  max_runs: 3\n");
+  return dir;
+}
+
+TEST(Cli, VersionAndHelp) {
+  PgoRun version = run_pgo({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("pgo "), std::string::npos);
+  PgoRun help = run_pgo({"help", "build"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* option : {"--directory", "--config", "--toolchain", "--jobs", "--json", "--keep-going"})
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  PgoRun unknown = run_pgo({"help", "frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+}
+
+TEST(Cli, UnknownOptionIsAUsageError) {
+  PgoRun run = run_pgo({"build", "--frobnicate"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--frobnicate"), std::string::npos);
+}
+
+TEST(Cli, BadToolchainNameIsAUsageError) {
+  PgoRun run = run_pgo({"build", "--toolchain", "icc"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("icc"), std::string::npos);
+}
+
+TEST(Cli, MissingConfigNamesTheFile) {
+  fs::path dir = scratch_dir("empty");
+  PgoRun run = run_pgo({"build", "-C", dir.string()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find((dir / "pgo.yaml").string()), std::string::npos) << run.err;
+}
+
+TEST(Cli, ConfigErrorNamesFileLineAndKey) {
+  fs::path dir = tiny_project("  - name: main\n    run: [\"${bin:tiny}\"]\n    timeot: 5s\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("pgo.yaml:"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("timeot"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("timeout"), std::string::npos) << run.err;  // the suggestion
+  EXPECT_FALSE(fs::exists(dir / ".pgo" / "profiles"));
+}
+
+TEST(Cli, UnknownTargetListsTheRealOnes) {
+  fs::path dir = tiny_project("  - name: main\n    run: [\"${bin:tiny}\"]\n", "  targets: [tinny]\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string(), "--no-bench"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("tinny"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("tiny"), std::string::npos) << run.err;
+}
+
+TEST(Cli, FailingWorkloadReportsCommandStatusAndStderr) {
+  fs::path dir = tiny_project("  - name: main\n    run: [\"${bin:tiny}\"]\n"
+                              "  - name: broken\n    run: [\"${bin:tiny}\", \"fail\"]\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string(), "--no-bench", "-j", "1"});
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_NE(run.err.find("'broken'"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("exit status 3"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("tiny: something broke"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(" fail"), std::string::npos) << run.err;  // the command line
+  EXPECT_FALSE(fs::exists(dir / ".pgo" / "profiles"));
+}
+
+TEST(Cli, CrashingWorkloadNamesTheSignal) {
+  fs::path dir = tiny_project("  - name: crash\n    run: [\"${bin:tiny}\", \"crash\"]\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string(), "--no-bench"});
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_NE(run.err.find("SIGABRT"), std::string::npos) << run.err;
+}
+
+TEST(Cli, WorkloadThatWritesNoProfileIsCaughtByTheSmokeRun) {
+  fs::path dir = tiny_project("  - name: quick\n    run: [\"${bin:tiny}\", \"quick-exit\"]\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string(), "--no-bench"});
+  EXPECT_EQ(run.exit_code, 4) << run.err;
+  EXPECT_NE(run.err.find("wrote no profile"), std::string::npos) << run.err;
+}
+
+TEST(Cli, KeepGoingLeavesFailingRunsOutAndSaysSo) {
+  fs::path dir = tiny_project("  - name: main\n    run: [\"${bin:tiny}\"]\n"
+                              "  - name: broken\n    run: [\"${bin:tiny}\", \"fail\"]\n    bench: false\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string(), "--keep-going", "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  json report = json::parse(run.out);
+  ASSERT_EQ(report["training_failures"].size(), 1u);
+  EXPECT_EQ(report["training_failures"][0]["workload"], "broken");
+  EXPECT_EQ(report["training_failures"][0]["status"], "exit status 3");
+  EXPECT_TRUE(fs::exists(dir / ".pgo" / "profiles" / "tiny" / "gcc.json"));
+}
+
+TEST(Cli, OutputsThatDifferFailTheCheck) {
+  // `date +%N` differs on every run, so baseline and optimized never agree.
+  fs::path dir = tiny_project("  - name: main\n    run: [\"${bin:tiny}\"]\n"
+                              "  - name: clock\n    shell: true\n    run: \"${bin:tiny} >/dev/null; date +%N\"\n"
+                              "    train: false\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string(), "--json"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  json report = json::parse(run.out);
+  bool found = false;
+  for (const auto& r : report["results"])
+    if (r["workload"] == "clock") {
+      found = true;
+      EXPECT_FALSE(r["outputs_match"].get<bool>());
+    }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace pgo::e2e
