@@ -1,189 +1,44 @@
-// pgo.yaml v1 loader. Every error names file:line:column and the dotted key path, because
-// a config error is the first thing a new user meets and must point at the exact spot.
+// pgo.yaml v1 loader: the schema. Every error names file:line:column and the dotted key path,
+// because a config error is the first thing a new user meets and must point at the exact spot;
+// the general reading and reporting is workloads/yaml_reader.h.
 #include "workloads/config.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstring>
-#include <strings.h>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
-#include "llvm/ADT/StringRef.h"
 #include "support/error.h"
 #include "workloads/expand.h"
+#include "workloads/yaml_reader.h"
 
 namespace fs = std::filesystem;
 
 namespace pgo {
 namespace {
 
-std::string join_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-std::string hint(std::string_view word, const std::vector<std::string>& candidates) {
-  std::string near = nearest_match(word, candidates);
-  return near.empty() ? "" : " (did you mean '" + near + "'?)";
-}
-
-std::string describe(const YAML::Node& n) {
-  if (n.IsMap()) return "a map";
-  if (n.IsSequence()) return "a list";
-  if (n.IsScalar()) return "'" + n.Scalar() + "'";
-  return "nothing";
-}
-
-// One value in the document with where it is and how to name it.
-struct Value {
-  YAML::Node node;
-  YAML::Mark mark;   // of the value, or of its key when the value is empty (null)
-  std::string path;  // "workloads[2].timeout"
-  YAML::Mark key;    // of its key (of itself in a list)
-};
-
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const YAML::Mark& m, const std::string& path, const std::string& what) const {
-    std::ostringstream out;
-    out << file_ << ':' << std::max(m.line, 0) + 1 << ':' << std::max(m.column, 0) + 1 << ": "
-        << (path.empty() ? "(document)" : path) << ": " << what;
-    throw Error(ExitCode::kUsage, out.str());
-  }
-  [[noreturn]] void fail(const Value& v, const std::string& what) const { fail(v.mark, v.path, what); }
-
- private:
-  std::string file_;
-};
+using yaml::describe;
+using yaml::did_you_mean;
+using yaml::element;
+using yaml::get_bool;
+using yaml::get_duration;
+using yaml::get_fraction;
+using yaml::get_int;
+using yaml::get_list;
+using yaml::get_number;
+using yaml::get_string;
+using yaml::get_string_list;
+using yaml::join_list;
+using yaml::MapView;
+using yaml::Reader;
+using yaml::scalar;
+using yaml::Value;
 
 SourcePos pos_of(const YAML::Mark& m) { return {m.line + 1, m.column + 1}; }
-
-// A map whose keys have been checked: all known, no duplicates.
-class MapView {
- public:
-  // An empty `allowed` means free-form keys (env).
-  MapView(const Reader& r, const Value& v, const std::vector<std::string>& allowed) : r_(r), self_(v) {
-    if (v.node.IsNull()) r.fail(v, "has no value (expected a map)");
-    if (!v.node.IsMap())
-      r.fail(v, "expected a map" + (allowed.empty() ? "" : " with keys " + join_list(allowed)) + ", got " +
-                    describe(v.node));
-    for (auto it = v.node.begin(); it != v.node.end(); ++it) {
-      const YAML::Node& k = it->first;
-      std::string path = v.path.empty() ? "" : v.path + ".";
-      if (!k.IsScalar()) r.fail(k.Mark(), v.path, "keys must be plain strings, got " + describe(k));
-      const std::string& key = k.Scalar();
-      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string near = nearest_match(key, allowed);
-        r.fail(k.Mark(), path + key,
-               "unknown key '" + key + "'" +
-                   (near.empty() ? "; valid keys: " + join_list(allowed) : " (did you mean '" + near + "'?)"));
-      }
-      for (const auto& [seen, f] : fields_)
-        if (seen == key)
-          r.fail(k.Mark(), path + key,
-                 "duplicate key '" + key + "' (first at line " + std::to_string(f.key.line + 1) + ")");
-      YAML::Mark m = it->second.IsNull() ? k.Mark() : it->second.Mark();
-      fields_.emplace_back(key, Value{it->second, m, path + key, k.Mark()});
-    }
-  }
-  const Value* find(std::string_view key) const {
-    for (const auto& [k, v] : fields_)
-      if (k == key) return &v;
-    return nullptr;
-  }
-  // A missing required key is reported at the map that should hold it.
-  const Value& require(const std::string& key) const {
-    if (const Value* v = find(key)) return *v;
-    r_.fail(self_.mark, self_.path.empty() ? key : self_.path + "." + key, "required key '" + key + "' is missing");
-  }
-  const std::vector<std::pair<std::string, Value>>& fields() const { return fields_; }
-
- private:
-  const Reader& r_;
-  Value self_;
-  std::vector<std::pair<std::string, Value>> fields_;
-};
-
-std::string scalar(const Reader& r, const Value& v, const char* expected) {
-  if (v.node.IsNull()) r.fail(v, "has no value (expected " + std::string(expected) + ")");
-  if (!v.node.IsScalar()) r.fail(v, std::string("expected ") + expected + ", got " + describe(v.node));
-  return v.node.Scalar();
-}
-
-std::string get_string(const Reader& r, const Value& v, bool allow_empty = false) {
-  std::string s = scalar(r, v, "a string");
-  if (!allow_empty && s.empty()) r.fail(v, "must not be empty");
-  return s;
-}
-
-long long get_int(const Reader& r, const Value& v, long long min) {
-  std::string s = scalar(r, v, "an integer");
-  long long out = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty())
-    r.fail(v, "expected an integer, got '" + s + "'");
-  if (out < min) r.fail(v, "must be at least " + std::to_string(min) + ", got " + s);
-  if (out > 1000000000) r.fail(v, "is too large: " + s);
-  return out;
-}
-
-double get_number(const Reader& r, const Value& v) {
-  std::string s = scalar(r, v, "a number");
-  double out = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc() || end != s.data() + s.size() || s.empty() || !std::isfinite(out))
-    r.fail(v, "expected a number, got '" + s + "'");
-  return out;
-}
-
-// Only true/false: YAML 1.1's yes/no/on/off are refused because "no" as a country code or
-// "on" as a word silently turning into a bool is a classic YAML trap.
-bool get_bool(const Reader& r, const Value& v) {
-  std::string s = scalar(r, v, "true or false");
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  for (const char* yaml11 : {"yes", "no", "on", "off", "y", "n"})
-    if (strcasecmp(s.c_str(), yaml11) == 0) r.fail(v, "'" + s + "' is not accepted as a boolean here; write true or false");
-  r.fail(v, "expected true or false, got '" + s + "'");
-}
-
-double get_duration(const Reader& r, const Value& v) {
-  std::string s = scalar(r, v, "a duration");
-  std::optional<double> d = parse_duration_seconds(s);
-  if (!d && s.starts_with('-')) r.fail(v, "must not be negative, got '" + s + "'");
-  if (!d)
-    r.fail(v, "invalid duration '" + s + "'; write seconds (30, 2.5) or a number with a unit ms, s, m or h "
-              "(500ms, 30s, 10m, 1.5h)");
-  if (*d <= 0) r.fail(v, "must be greater than zero, got '" + s + "'");
-  if (*d > 1e8) r.fail(v, "is too large: '" + s + "'");
-  return *d;
-}
-
-const YAML::Node& get_list(const Reader& r, const Value& v) {
-  if (v.node.IsNull()) r.fail(v, "has no value (expected a list)");
-  if (!v.node.IsSequence()) r.fail(v, "expected a list, got " + describe(v.node));
-  return v.node;
-}
-
-Value element(const Value& list, size_t i) {
-  const YAML::Node& n = list.node[i];
-  return {n, n.Mark(), list.path + "[" + std::to_string(i) + "]", n.Mark()};
-}
-
-std::vector<std::string> get_string_list(const Reader& r, const Value& v, bool allow_empty_items) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < get_list(r, v).size(); ++i) out.push_back(get_string(r, element(v, i), allow_empty_items));
-  return out;
-}
 
 // cwd, stdin and store stay inside the project so that a pgo.yaml cannot read or write
 // arbitrary places and the project stays relocatable.
@@ -212,7 +67,7 @@ void check_placeholders(const Reader& r, const Value& v, const std::string& text
     if (p.kind == Placeholder::Kind::Bin &&
         std::find(build.targets.begin(), build.targets.end(), p.target) == build.targets.end())
       r.fail(v, p.text + " names target '" + p.target + "', which is not in build.targets (" +
-                    join_list(build.targets) + ")" + hint(p.target, build.targets));
+                    join_list(build.targets) + ")" + did_you_mean(p.target, build.targets));
 }
 
 BuildSpec parse_build(const Reader& r, const Value& v) {
@@ -223,7 +78,7 @@ BuildSpec parse_build(const Reader& r, const Value& v) {
     if (b.system != "cmake") {
       bool later = b.system == "cargo" || b.system == "go" || b.system == "command";
       r.fail(*f, "build system '" + b.system + "' is " + (later ? "not supported yet" : "unknown") +
-                     hint(b.system, {"cmake"}) + "; supported: cmake");
+                     did_you_mean(b.system, {"cmake"}) + "; supported: cmake");
     }
   }
   if (const Value* f = m.find("source_dir")) b.source_dir = get_string(r, *f);
@@ -257,7 +112,8 @@ std::vector<ToolchainSpec> parse_toolchains(const Reader& r, const Value& v) {
     }
     t.name = get_string(r, name);
     if (std::find(kToolchains.begin(), kToolchains.end(), t.name) == kToolchains.end())
-      r.fail(name, "unknown toolchain '" + t.name + "'" + hint(t.name, kToolchains) + "; supported: gcc, clang");
+      r.fail(name, "unknown toolchain '" + t.name + "'" + did_you_mean(t.name, kToolchains) +
+                       "; supported: gcc, clang");
     for (const ToolchainSpec& prev : out)
       if (prev.name == t.name)
         r.fail(name, "duplicate toolchain '" + t.name + "' (first at line " + std::to_string(prev.pos.line) + ")");
@@ -348,14 +204,6 @@ std::vector<WorkloadSpec> parse_workloads(const Reader& r, const Value& v, const
   return out;
 }
 
-double fraction(const Reader& r, const Value& v, bool allow_zero) {
-  double x = get_number(r, v);
-  if (x < 0 || (x == 0 && !allow_zero) || x >= 1)
-    r.fail(v, std::string("must be a fraction ") + (allow_zero ? "0 <= x < 1" : "0 < x < 1") + " (0.01 is 1%), got " +
-                  v.node.Scalar());
-  return x;
-}
-
 BenchSpec parse_bench(const Reader& r, const Value& v) {
   BenchSpec b;
   MapView m(r, v, {"warmup", "min_runs", "max_runs", "time_budget", "target_ci", "noise_threshold"});
@@ -368,8 +216,8 @@ BenchSpec parse_bench(const Reader& r, const Value& v) {
                                                 std::to_string(b.min_runs) + ")");
   }
   if (const Value* f = m.find("time_budget")) b.time_budget_s = get_duration(r, *f);
-  if (const Value* f = m.find("target_ci")) b.target_ci = fraction(r, *f, false);
-  if (const Value* f = m.find("noise_threshold")) b.noise_threshold = fraction(r, *f, true);
+  if (const Value* f = m.find("target_ci")) b.target_ci = get_fraction(r, *f, false);
+  if (const Value* f = m.find("noise_threshold")) b.noise_threshold = get_fraction(r, *f, true);
   return b;
 }
 
@@ -380,14 +228,14 @@ MergeSpec parse_merge(const Reader& r, const Value& v) {
     std::string s = get_string(r, *f);
     for (FailureMode mode : {FailureMode::Any, FailureMode::All, FailureMode::Warn})
       if (s == to_string(mode)) return MergeSpec{mode};
-    r.fail(*f, "unknown failure_mode '" + s + "'" + hint(s, {"any", "all", "warn"}) + "; use any, all or warn");
+    r.fail(*f, "unknown failure_mode '" + s + "'" + did_you_mean(s, {"any", "all", "warn"}) + "; use any, all or warn");
   }
   return out;
 }
 
 Config parse_document(const Reader& r, const YAML::Node& root) {
   Config c;
-  Value top{root, root.Mark(), "", root.Mark()};
+  Value top = yaml::document(root);
   if (!root.IsMap()) r.fail(top, "expected a map of settings (version, build, toolchains, workloads, ...), got " +
                                      describe(root));
   MapView m(r, top, {"version", "build", "toolchains", "workloads", "bench", "merge", "store"});
@@ -419,54 +267,12 @@ std::string to_string(FailureMode mode) {
   return "any";
 }
 
-std::optional<double> parse_duration_seconds(std::string_view text) {
-  static constexpr std::pair<std::string_view, double> kUnits[] = {{"ms", 0.001}, {"s", 1}, {"m", 60}, {"h", 3600}};
-  double scale = 1;
-  for (const auto& [unit, factor] : kUnits)  // "ms" before "m"/"s": the longer suffix wins
-    if (text.size() > unit.size() && text.ends_with(unit)) {
-      text.remove_suffix(unit.size());
-      scale = factor;
-      break;
-    }
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value < 0)
-    return std::nullopt;
-  return value * scale;
-}
-
-std::string nearest_match(std::string_view word, const std::vector<std::string>& candidates) {
-  // Allow about one edit per three characters: catches typos, not unrelated words.
-  unsigned limit = static_cast<unsigned>(std::max<size_t>(1, (word.size() + 2) / 3));
-  std::string best;
-  unsigned best_distance = limit + 1;
-  for (const std::string& c : candidates) {
-    unsigned d = llvm::StringRef(word.data(), word.size()).edit_distance(c, true, limit + 1);
-    if (d < best_distance) best_distance = d, best = c;
-  }
-  return best_distance <= limit ? best : std::string();
-}
-
 Config parse_config(const std::string& text, const fs::path& file) {
   Reader r(file.string());
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    std::ostringstream out;
-    out << file.string() << ':' << std::max(e.mark.line, 0) + 1 << ':' << std::max(e.mark.column, 0) + 1
-        << ": YAML syntax error: " << e.msg;
-    std::istringstream lines(text);
-    std::string line;
-    for (int i = 0; i <= e.mark.line; ++i) std::getline(lines, line);
-    if (line.substr(0, line.find_first_not_of(" \t")).find('\t') != std::string::npos)
-      out << " (the line is indented with a tab; YAML allows only spaces)";
-    throw Error(ExitCode::kUsage, out.str());
-  }
-  if (docs.size() > 1) r.fail(docs[1].Mark(), "(document)", "only one YAML document is allowed; remove the second '---'");
-  if (docs.empty() || docs[0].IsNull())
+  YAML::Node root = r.load_single_document(text);
+  if (root.IsNull())
     r.fail(YAML::Mark(), "(document)", "the file is empty; it needs at least version, toolchains and workloads");
-  Config c = parse_document(r, docs[0]);
+  Config c = parse_document(r, root);
   c.file = fs::absolute(file).lexically_normal();
   c.project_dir = c.file.parent_path();
   return c;

@@ -1,18 +1,17 @@
 #include "orchestrator/report/report.h"
 
-#include <cmath>
 #include <ctime>
 
 namespace pgo {
 
 double Report::geomean_speedup(const std::string& toolchain) const {
-  double log_sum = 0, weight_sum = 0;
+  std::vector<double> speedups, weights;
   for (const auto& r : results) {
-    if (r.toolchain != toolchain || !(r.bench.speedup > 0)) continue;
-    log_sum += r.weight * std::log(r.bench.speedup);
-    weight_sum += r.weight;
+    if (r.toolchain != toolchain || r.bench.failed || !(r.bench.speedup > 0)) continue;
+    speedups.push_back(r.bench.speedup);
+    weights.push_back(r.weight);
   }
-  return weight_sum > 0 ? std::exp(log_sum / weight_sum) : 0;
+  return speedups.empty() ? 0 : bench::weighted_geometric_mean(speedups, weights);
 }
 
 bool Report::all_outputs_match() const {

@@ -1,0 +1,356 @@
+// The interleaved runner against a fake ProcessRunner with scripted timings and outputs:
+// this checks scheduling, stopping and output comparison, not real processes.
+#include "orchestrator/bench/runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <fstream>
+#include <functional>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "support/atomic_file.h"
+
+namespace pgo::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Binaries are told apart by argv[0]: "base" or "opt".
+class FakeRunner : public ProcessRunner {
+ public:
+  struct Reply {
+    ProcessResult result;
+    std::string stdout_text = "hello\n";
+  };
+  // Called with the binary's name and how many times it ran before (warm-ups included).
+  std::function<Reply(const std::string& name, int nth)> script;
+  double* clock = nullptr;  // advanced by each run's wall time when set
+  std::vector<std::string> calls;
+  std::vector<ProcessSpec> specs;
+
+  ProcessResult run(const ProcessSpec& spec) override {
+    const std::string name = spec.argv.at(0);
+    const int nth = static_cast<int>(std::count(calls.begin(), calls.end(), name));
+    calls.push_back(name);
+    specs.push_back(spec);
+    Reply reply = script(name, nth);
+    if (!spec.stdout_file.empty()) std::ofstream(spec.stdout_file) << reply.stdout_text;
+    if (clock) *clock += reply.result.wall_s;
+    return reply.result;
+  }
+};
+
+ProcessResult timing(double wall, int exit_code = 0) {
+  ProcessResult r;
+  r.exit_code = exit_code;
+  r.wall_s = wall;
+  r.user_s = wall * 0.9;
+  r.sys_s = wall * 0.05;
+  r.max_rss_kb = 1000;
+  return r;
+}
+
+// Noisy times: a wide CI that never meets a 1% target within a few dozen runs.
+FakeRunner::Reply noisy(const std::string& name, int nth) {
+  const double base = name == "base" ? 1.0 : 0.9;
+  return {timing(base * (1 + 0.3 * ((nth * 7) % 5) / 4.0))};
+}
+
+class BenchRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("pgo_bench_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    settings_.work_dir = dir_;
+    base_.argv = {"base", "--flag"};
+    opt_.argv = {"opt", "--flag"};
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path dir_;
+  BenchSettings settings_;
+  ProcessSpec base_, opt_;
+  FakeRunner fake_;
+};
+
+TEST_F(BenchRunnerTest, RoundsRunBothBinariesInASeededRandomOrder) {
+  settings_.warmup = 0;
+  settings_.min_runs = settings_.max_runs = 24;
+  fake_.script = noisy;
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  ASSERT_EQ(fake_.calls.size(), 48u);
+  int base_first = 0;
+  for (size_t i = 0; i < fake_.calls.size(); i += 2) {
+    EXPECT_NE(fake_.calls[i], fake_.calls[i + 1]) << "round " << i / 2 << " ran one binary twice";
+    base_first += fake_.calls[i] == "base";
+  }
+  EXPECT_GT(base_first, 0);
+  EXPECT_LT(base_first, 24);
+  // The samples record the same order.
+  for (const RunSample& s : r.baseline.samples)
+    EXPECT_EQ(fake_.calls[2 * s.round + s.slot], "base");
+
+  FakeRunner again;
+  again.script = noisy;
+  bench_pair(again, base_, opt_, settings_);
+  EXPECT_EQ(again.calls, fake_.calls);  // same seed, same schedule
+  FakeRunner other;
+  other.script = noisy;
+  settings_.seed = 12345;
+  bench_pair(other, base_, opt_, settings_);
+  EXPECT_NE(other.calls, fake_.calls);
+}
+
+TEST_F(BenchRunnerTest, WarmupsAreRunAndDiscarded) {
+  settings_.warmup = 3;
+  settings_.min_runs = settings_.max_runs = 12;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    if (nth < 3) return {timing(100.0)};  // cold runs: far slower
+    return noisy(name, nth);
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_EQ(fake_.calls.size(), 2u * (3 + 12));
+  EXPECT_EQ(r.baseline.runs, 12);
+  EXPECT_EQ(r.optimized.runs, 12);
+  EXPECT_LT(r.baseline.max_s, 100.0);
+  EXPECT_LT(r.optimized.max_s, 100.0);
+}
+
+TEST_F(BenchRunnerTest, StopsOnceTheIntervalIsNarrowEnough) {
+  settings_.min_runs = 10;
+  settings_.max_runs = 30;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    const double t = name == "base" ? 1.0 : 0.8;
+    return {timing(t * (1 + 0.001 * (nth % 3)))};  // 0.1% jitter
+  };
+  std::vector<int> progress;
+  int max_seen = 0;
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_, [&](int run, int max) {
+    progress.push_back(run);
+    max_seen = max;
+  });
+  EXPECT_EQ(max_seen, 30);
+  EXPECT_EQ(r.stop_reason, StopReason::CiTarget);
+  EXPECT_STREQ(to_string(r.stop_reason), "ci_target");
+  EXPECT_EQ(r.rounds, 10);
+  EXPECT_LE(r.ci_half_width, 0.01);
+  EXPECT_EQ(progress, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  EXPECT_NEAR(r.speedup, 1.25, 0.01);
+  EXPECT_LE(r.ci_lo, r.speedup);
+  EXPECT_GE(r.ci_hi, r.speedup);
+  EXPECT_LT(r.p_value, 0.05);
+  EXPECT_EQ(r.verdict, Verdict::Faster);
+  EXPECT_FALSE(r.failed);
+  EXPECT_TRUE(r.outputs_compared);
+  EXPECT_TRUE(r.outputs_match) << r.mismatch;
+  // Per-binary statistics come from the samples.
+  EXPECT_NEAR(r.baseline.median_s, 1.001, 1e-9);
+  EXPECT_NEAR(r.baseline.cpu_median_s, 1.001 * 0.95, 1e-9);
+  EXPECT_EQ(r.baseline.max_rss_kb, 1000);
+  EXPECT_EQ(r.baseline.outliers, 0);
+}
+
+TEST_F(BenchRunnerTest, StopsAtMaxRunsWhenTheIntervalStaysWide) {
+  settings_.min_runs = 5;
+  settings_.max_runs = 20;
+  fake_.script = noisy;
+  int last = 0, calls = 0;
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_, [&](int run, int) { last = run, ++calls; });
+  EXPECT_EQ(r.stop_reason, StopReason::MaxRuns);
+  EXPECT_STREQ(to_string(r.stop_reason), "max_runs");
+  EXPECT_EQ(r.rounds, 20);
+  EXPECT_EQ(r.baseline.runs, 20);
+  EXPECT_EQ(last, 20);
+  EXPECT_EQ(calls, 20);
+  EXPECT_GT(r.ci_half_width, 0.01);
+}
+
+TEST_F(BenchRunnerTest, StopsBeforeTheTimeBudgetIsOverrun) {
+  double now = 0;
+  fake_.clock = &now;
+  settings_.clock = [&now] { return now; };
+  settings_.warmup = 1;
+  settings_.min_runs = 5;
+  settings_.max_runs = 100;
+  settings_.time_budget_s = 25;
+  fake_.script = [](const std::string& name, int) -> FakeRunner::Reply {
+    return {timing(name == "base" ? 1.5 : 0.5)};  // a round takes 2 s (identical times: CI of 0 width)
+  };
+  settings_.target_ci = -1;  // never met, so the budget decides
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_EQ(r.stop_reason, StopReason::TimeBudget);
+  EXPECT_STREQ(to_string(r.stop_reason), "time_budget");
+  // 2 s of warm-up + 11 rounds = 24 s; a 12th round would end at 26 s.
+  EXPECT_EQ(r.rounds, 11);
+  EXPECT_DOUBLE_EQ(r.elapsed_s, 24);
+}
+
+TEST_F(BenchRunnerTest, MinRunsComeFirstEvenOverBudget) {
+  double now = 0;
+  fake_.clock = &now;
+  settings_.clock = [&now] { return now; };
+  settings_.min_runs = 8;
+  settings_.time_budget_s = 1;
+  fake_.script = noisy;
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_EQ(r.stop_reason, StopReason::TimeBudget);
+  EXPECT_EQ(r.rounds, 8);
+}
+
+TEST_F(BenchRunnerTest, StdoutGoesToTheWorkDirAndDifferencesAreReported) {
+  settings_.min_runs = settings_.max_runs = 6;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    reply.stdout_text = (name == "opt" && nth >= 3) ? "42\n" : "41\n";
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  for (const ProcessSpec& spec : fake_.specs) EXPECT_EQ(spec.stdout_file.parent_path(), dir_);
+  EXPECT_TRUE(r.outputs_compared);
+  EXPECT_FALSE(r.outputs_match);
+  EXPECT_NE(r.mismatch.find("optimized run 3"), std::string::npos) << r.mismatch;  // 4th incl. warm-up
+  EXPECT_NE(r.mismatch.find("stdout differs"), std::string::npos) << r.mismatch;
+  EXPECT_FALSE(r.failed);  // timing goes on; the pipeline decides what a mismatch means
+  EXPECT_EQ(r.rounds, 6);
+  EXPECT_EQ(read_file(dir_ / "baseline.reference.stdout"), "41\n");
+  EXPECT_EQ(read_file(dir_ / "optimized.mismatch.stdout"), "42\n");
+}
+
+TEST_F(BenchRunnerTest, MatchingOutputsPass) {
+  settings_.min_runs = settings_.max_runs = 4;
+  fake_.script = noisy;
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.outputs_compared);
+  EXPECT_TRUE(r.outputs_match);
+  EXPECT_EQ(r.mismatch, "");
+}
+
+TEST_F(BenchRunnerTest, DifferentNonZeroExitStatusIsAMismatch) {
+  settings_.min_runs = settings_.max_runs = 4;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    reply.result.exit_code = name == "base" ? 1 : 2;  // a workload that exits 1 by design
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_FALSE(r.failed) << r.failure;
+  EXPECT_FALSE(r.outputs_match);
+  EXPECT_NE(r.mismatch.find("optimized warm-up 1: exit status 2"), std::string::npos) << r.mismatch;
+}
+
+TEST_F(BenchRunnerTest, NonDeterministicBaselineOutputIsNamed) {
+  settings_.min_runs = settings_.max_runs = 4;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    reply.stdout_text = "took " + std::to_string(nth) + " ms\n";
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_FALSE(r.outputs_match);
+  EXPECT_NE(r.mismatch.find("baseline run 1"), std::string::npos) << r.mismatch;
+  EXPECT_NE(r.mismatch.find("not deterministic"), std::string::npos) << r.mismatch;
+}
+
+TEST_F(BenchRunnerTest, NoComparisonLeavesTheSpecsAlone) {
+  settings_.compare_output = false;
+  settings_.work_dir.clear();
+  settings_.min_runs = settings_.max_runs = 3;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    reply.stdout_text = std::to_string(nth);
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  for (const ProcessSpec& spec : fake_.specs) EXPECT_TRUE(spec.stdout_file.empty());
+  EXPECT_FALSE(r.outputs_compared);
+  EXPECT_TRUE(r.outputs_match);
+}
+
+TEST_F(BenchRunnerTest, ACrashEndsTheBenchmarkAndSaysWhere) {
+  settings_.min_runs = settings_.max_runs = 10;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "opt" && nth == 3) reply.result.signal = SIGSEGV, reply.result.exit_code = -1;
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_EQ(r.stop_reason, StopReason::RunFailed);
+  EXPECT_STREQ(to_string(r.stop_reason), "run_failed");
+  EXPECT_NE(r.failure.find("optimized run 3 failed: killed by signal 11"), std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("opt --flag"), std::string::npos) << r.failure;
+  EXPECT_EQ(r.rounds, 2);
+  EXPECT_EQ(r.optimized.runs, 2);  // the crashed run is not a sample
+  EXPECT_LT(fake_.calls.size(), 2u * (1 + 10));
+}
+
+TEST_F(BenchRunnerTest, NonZeroExitWhereTheBaselineSucceedsIsAFailure) {
+  settings_.warmup = 0;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "opt") reply.result.exit_code = 3;
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("optimized run 1 failed: exit status 3 (the baseline exits 0)"),
+            std::string::npos) << r.failure;
+  EXPECT_EQ(r.rounds, 0);
+  EXPECT_TRUE(std::isnan(r.speedup));
+  EXPECT_EQ(r.verdict, Verdict::NoChange);
+}
+
+TEST_F(BenchRunnerTest, ABaselineWhoseExitStatusChangesIsAFailure) {
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "base" && nth == 4) reply.result.exit_code = 1;  // flaky baseline
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("baseline run 4 failed: exit status 1, but its first run exited 0"),
+            std::string::npos) << r.failure;
+  EXPECT_EQ(r.rounds, 3);
+}
+
+TEST_F(BenchRunnerTest, TimeoutAndSpawnFailureAreFailures) {
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "base" && nth == 0) reply.result.timed_out = true;
+    return reply;
+  };
+  BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("baseline warm-up 1 failed: timed out"), std::string::npos) << r.failure;
+
+  FakeRunner missing;
+  missing.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "opt") reply.result.spawn_failed = true, reply.result.spawn_error = "No such file";
+    return reply;
+  };
+  r = bench_pair(missing, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("could not start: No such file"), std::string::npos) << r.failure;
+}
+
+TEST_F(BenchRunnerTest, InconsistentSettingsAreRejected) {
+  fake_.script = noisy;
+  BenchSettings s = settings_;
+  s.max_runs = s.min_runs - 1;
+  EXPECT_THROW(bench_pair(fake_, base_, opt_, s), std::invalid_argument);
+  s = settings_;
+  s.work_dir.clear();
+  EXPECT_THROW(bench_pair(fake_, base_, opt_, s), std::invalid_argument);
+  s = settings_;
+  s.min_runs = 0;
+  EXPECT_THROW(bench_pair(fake_, base_, opt_, s), std::invalid_argument);
+  EXPECT_TRUE(fake_.calls.empty());
+}
+
+}  // namespace
+}  // namespace pgo::bench
