@@ -134,6 +134,8 @@ void CMakeBuildSystem::run_step(const std::string& what, const std::vector<std::
   spec.cwd = project_dir_;
   spec.stdout_file = out;
   spec.stderr_file = out;
+  // Compiler diagnostics are scanned for profile warnings: keep them untranslated.
+  spec.env["LC_ALL"] = "C";
   ProcessResult result = runner_.run(spec);
   std::string text = cmake::read_text(out);
   fs::remove(out, ec);
