@@ -1,0 +1,81 @@
+// `pgo build`: the whole pipeline (orchestrator/pipeline.h).
+#include <iostream>
+#include <memory>
+
+#include "orchestrator/cli/commands.h"
+#include "orchestrator/pipeline.h"
+#include "orchestrator/report/json.h"
+#include "orchestrator/report/terminal.h"
+#include "support/error.h"
+#include "workloads/config.h"
+#include "workloads/process.h"
+
+namespace fs = std::filesystem;
+
+namespace pgo::cli {
+namespace {
+
+struct BuildArgs {
+  std::string directory = ".";
+  std::string config;
+  std::vector<std::string> toolchains;
+  int jobs = 0;
+  bool json = false;
+  bool keep_going = false;
+  bool no_bench = false;
+};
+
+int run(const BuildArgs& args) {
+  if (!fs::is_directory(args.directory)) throw UsageError("-C " + args.directory + ": no such directory");
+  fs::path file = args.config.empty() ? fs::absolute(args.directory) / "pgo.yaml" : fs::absolute(args.config);
+  Config config = load_config(file);
+  BuildOptions options;
+  options.toolchains = args.toolchains;
+  options.jobs = args.jobs;
+  options.keep_going = args.keep_going;
+  options.bench = !args.no_bench;
+  options.pgo_version = PGO_VERSION;
+  SystemProcessRunner runner;
+  Progress progress;
+  Report report = run_build(config, options, runner, progress);
+  if (args.json) {
+    std::cout << report_to_json(report).dump(2) << std::endl;
+  } else {
+    print_terminal_report(report, std::cout);
+    std::cout << "\nReport: " << report.file.string() << "\n";
+    for (const auto& p : report.profiles) std::cout << "Profile: " << p.stored_at.string() << "\n";
+  }
+  int code = 0;
+  for (const auto& r : report.results) {
+    if (r.bench.failed) {
+      std::cerr << "pgo: benchmark of " << r.toolchain << "/" << r.workload << " failed: " << r.bench.failure << "\n";
+      code = static_cast<int>(ExitCode::kCheckFailed);
+    } else if (!r.bench.outputs_match) {
+      std::cerr << "pgo: outputs of baseline and optimized differ for " << r.toolchain << "/" << r.workload << ": "
+                << r.bench.mismatch << " (PGO may have exposed a latent bug)\n";
+      code = static_cast<int>(ExitCode::kCheckFailed);
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+Action add_build_command(CLI::App& app) {
+  auto args = std::make_shared<BuildArgs>();
+  CLI::App* cmd = app.add_subcommand("build", "Build, train, merge, rebuild with the profile, benchmark, and store");
+  cmd->add_option("-C,--directory", args->directory, "Run in DIR (where pgo.yaml is)")->type_name("DIR");
+  cmd->add_option("--config", args->config, "Read FILE instead of DIR/pgo.yaml")->type_name("FILE");
+  cmd->add_option("--toolchain", args->toolchains, "gcc or clang; repeat for both (default: the toolchains in pgo.yaml)")
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"gcc", "clang"}));
+  cmd->add_option("-j,--jobs", args->jobs, "Parallel training runs and build jobs (default: cores)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", args->json, "Print the report as JSON on stdout (progress stays on stderr)");
+  cmd->add_flag("--keep-going", args->keep_going,
+                "Leave failing training runs out of the profile instead of stopping (exit 4)");
+  cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
+  return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
+}
+
+}  // namespace pgo::cli
