@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev googletest
   zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev libncurses-dev
+  libpng-dev chromium
 )
 
 missing=()

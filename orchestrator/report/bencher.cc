@@ -1,0 +1,53 @@
+#include "orchestrator/report/bencher.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace pgo {
+namespace {
+
+using nlohmann::json;
+
+// A BMF metric; null when `value` is not finite. Bounds are kept only when both are finite.
+json metric(double value, double lower, double upper) {
+  if (!std::isfinite(value)) return nullptr;
+  json m = {{"value", value}};
+  if (std::isfinite(lower) && std::isfinite(upper)) {
+    m["lower_value"] = std::min(lower, value);
+    m["upper_value"] = std::max(upper, value);
+  }
+  return m;
+}
+
+}  // namespace
+
+nlohmann::json bencher_metric_format(const Report& report) {
+  json out = json::object();
+  for (const auto& w : report.results) {
+    const bench::BenchResult& r = w.bench;
+    if (r.failed) continue;
+    json measures = json::object();
+    if (r.optimized.runs > 0) {
+      const double ns = r.optimized.median_s * 1e9, mad_ns = r.optimized.mad_s * 1e9;
+      json latency = metric(ns, std::max(0.0, ns - mad_ns), ns + mad_ns);
+      if (!latency.is_null()) measures["latency"] = std::move(latency);
+    }
+    json speedup = metric(r.speedup, r.ci_lo, r.ci_hi);
+    if (!speedup.is_null()) measures["speedup"] = std::move(speedup);
+    if (!measures.empty()) out[w.toolchain + "/" + w.target + "/" + w.workload] = std::move(measures);
+  }
+  std::vector<std::string> seen;
+  for (const auto& w : report.results) {
+    if (std::find(seen.begin(), seen.end(), w.toolchain) != seen.end()) continue;
+    seen.push_back(w.toolchain);
+    const double g = report.geomean_speedup(w.toolchain);
+    if (g > 0 && std::isfinite(g)) out[w.toolchain + "/geomean"] = {{"speedup", {{"value", g}}}};
+  }
+  return out;
+}
+
+std::string bencher_json(const Report& report) {
+  return bencher_metric_format(report).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace pgo
