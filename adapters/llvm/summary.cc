@@ -1,0 +1,93 @@
+#include "adapters/llvm/summary.h"
+
+#include <llvm/Demangle/Demangle.h>
+#include <llvm/ProfileData/InstrProfReader.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "support/error.h"
+
+namespace pgo {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Opened {
+  std::unique_ptr<llvm::InstrProfReader> reader;
+  bool entry_count_first = false;  // Counts[0] is the function's entry count
+};
+
+Opened open_profile(const fs::path& path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path.string(), /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) throw BuildError("cannot read profile " + path.string() + ": " + buffer.getError().message());
+  auto reader = llvm::InstrProfReader::create(std::move(*buffer));
+  if (!reader) throw BuildError("cannot read profile " + path.string() + ": " + llvm::toString(reader.takeError()));
+  Opened o;
+  o.reader = std::move(*reader);
+  o.entry_count_first = !o.reader->isIRLevelProfile() || o.reader->instrEntryBBEnabled();
+  return o;
+}
+
+bool is_cs(uint64_t hash) {
+  return llvm::NamedInstrProfRecord::hasCSFlagInHash(hash);
+}
+
+}  // namespace
+
+std::vector<FunctionRecordInfo> read_indexed_profile(const fs::path& path) {
+  Opened o = open_profile(path);
+  std::vector<FunctionRecordInfo> out;
+  for (const auto& record : *o.reader)
+    out.push_back({record.Name.str(), record.Hash, record.Counts, is_cs(record.Hash)});
+  if (o.reader->hasError())
+    throw BuildError("corrupt profile " + path.string() + ": " + llvm::toString(o.reader->getError()));
+  std::sort(out.begin(), out.end(), [](const FunctionRecordInfo& a, const FunctionRecordInfo& b) {
+    return a.name != b.name ? a.name < b.name : a.hash < b.hash;
+  });
+  return out;
+}
+
+ProfileSummary summarize_llvm_profile(const fs::path& merged) {
+  Opened o = open_profile(merged);
+  ProfileSummary s;
+  std::vector<FunctionCount> all;
+  for (const auto& record : *o.reader) {
+    if (is_cs(record.Hash)) continue;  // context-sensitive copies repeat counts in context
+    ++s.functions;
+    uint64_t sum = 0, hottest = 0;
+    for (uint64_t c : record.Counts) {
+      sum += c;
+      hottest = std::max(hottest, c);
+    }
+    s.total_count += sum;
+    if (sum == 0) continue;
+    ++s.functions_with_counts;
+    const uint64_t count = o.entry_count_first && !record.Counts.empty() ? record.Counts[0] : hottest;
+    all.push_back({display_function_name(record.Name), count});
+  }
+  if (o.reader->hasError())
+    throw BuildError("corrupt profile " + merged.string() + ": " + llvm::toString(o.reader->getError()));
+  std::sort(all.begin(), all.end(), [](const FunctionCount& a, const FunctionCount& b) {
+    return a.count != b.count ? a.count > b.count : a.name < b.name;
+  });
+  if (all.size() > 10) all.resize(10);
+  s.hottest = std::move(all);
+  return s;
+}
+
+std::string display_function_name(std::string_view pgo_name) {
+  // Internal-linkage functions carry their file: "<file>;<name>" (see llvm::getPGOFuncName).
+  std::string_view file, name = pgo_name;
+  if (size_t semi = pgo_name.rfind(';'); semi != std::string_view::npos) {
+    file = pgo_name.substr(0, semi);
+    name = pgo_name.substr(semi + 1);
+  }
+  std::string shown = llvm::demangle(name);
+  if (!file.empty()) shown += " (" + std::string(file) + ")";
+  return shown;
+}
+
+}  // namespace pgo
