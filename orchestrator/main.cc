@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run `pgo help <command>` for a command's options.");
 
-  std::vector<pgo::cli::Action> actions = {pgo::cli::add_build_command(app), pgo::cli::add_init_command(app)};
+  std::vector<pgo::cli::Action> actions = {pgo::cli::add_build_command(app), pgo::cli::add_init_command(app),
+                                           pgo::cli::add_bench_command(app)};
 
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show the help of a command");

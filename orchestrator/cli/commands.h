@@ -13,5 +13,6 @@ using Action = std::function<int()>;
 // Each adds its subcommand to `app` and returns what runs when it was chosen.
 Action add_build_command(CLI::App& app);
 Action add_init_command(CLI::App& app);
+Action add_bench_command(CLI::App& app);
 
 }  // namespace pgo::cli

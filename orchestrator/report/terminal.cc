@@ -100,10 +100,12 @@ void print_terminal_report(const Report& report, std::ostream& out) {
       out << "  " << f.toolchain << "/" << f.workload << ": " << f.status << "\n    $ " << f.command << '\n';
   }
 
-  out << "\nStages\n";
-  Table stages({"stage", "toolchain", "time"});
-  for (const auto& s : report.stages) stages.add({s.name, s.toolchain, format_duration(s.seconds)});
-  stages.print(out);
+  if (!report.stages.empty()) {
+    out << "\nStages\n";
+    Table stages({"stage", "toolchain", "time"});
+    for (const auto& s : report.stages) stages.add({s.name, s.toolchain, format_duration(s.seconds)});
+    stages.print(out);
+  }
 
   for (const auto& w : report.warnings) out << "warning: " << w << '\n';
 }

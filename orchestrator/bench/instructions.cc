@@ -1,0 +1,218 @@
+#include "orchestrator/bench/instructions.h"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+#include <system_error>
+
+#include "support/atomic_file.h"
+#include "support/hash.h"
+#include "support/strings.h"
+
+namespace pgo::bench {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::optional<uint64_t> to_u64(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::vector<std::string_view> split(std::string_view text, char sep) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i)
+    if (i == text.size() || text[i] == sep) {
+      parts.push_back(text.substr(start, i - start));
+      start = i + 1;
+    }
+  return parts;
+}
+
+// The callgrind log files of one counted run: <prefix>.<pid>.log
+std::vector<fs::path> callgrind_logs(const fs::path& prefix) {
+  std::vector<fs::path> logs;
+  std::error_code ec;
+  const std::string stem = prefix.filename().string() + ".";
+  for (const auto& e : fs::directory_iterator(prefix.parent_path(), ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(stem, 0) == 0 && e.path().extension() == ".log") logs.push_back(e.path());
+  }
+  std::sort(logs.begin(), logs.end());
+  return logs;
+}
+
+InstructionStats make_stats(std::vector<uint64_t> counts) {
+  InstructionStats st;
+  if (!counts.empty()) {
+    std::vector<double> v(counts.begin(), counts.end());
+    st.median = median(v);
+    st.min = min(v);
+    st.max = max(v);
+  }
+  st.counts = std::move(counts);
+  return st;
+}
+
+}  // namespace
+
+const char* to_string(Counter counter) { return counter == Counter::Perf ? "perf" : "callgrind"; }
+
+std::optional<uint64_t> parse_perf_stat(std::string_view text) {
+  std::optional<uint64_t> total;
+  for (std::string_view line : split(text, '\n')) {
+    if (line.empty() || line.front() == '#') continue;
+    std::vector<std::string_view> f = split(line, ',');
+    if (f.size() < 3 || f[2].find("instructions") == std::string_view::npos) continue;
+    if (auto v = to_u64(f[0])) total = total.value_or(0) + *v;  // "<not supported>" is no number
+  }
+  return total;
+}
+
+std::optional<uint64_t> parse_callgrind_collected(std::string_view text) {
+  std::optional<uint64_t> total;
+  for (std::string_view line : split(text, '\n')) {
+    size_t at = line.find("Collected");
+    if (at == std::string_view::npos) continue;
+    size_t colon = line.find(':', at);
+    if (colon == std::string_view::npos) continue;
+    if (auto v = to_u64(line.substr(colon + 1))) total = total.value_or(0) + *v;
+  }
+  return total;
+}
+
+std::optional<Counter> probe_counter(ProcessRunner& runner, const fs::path& scratch, std::string& why) {
+  fs::create_directories(scratch);
+  why.clear();
+  if (find_program("perf")) {
+    ProcessSpec probe;
+    probe.argv = {"true"};
+    probe.timeout = std::chrono::seconds(30);
+    fs::path prefix = scratch / "probe";
+    ProcessResult r = runner.run(counted_process(Counter::Perf, probe, prefix));
+    std::error_code ec;
+    std::string text = fs::exists(prefix.string() + ".perf") ? read_file(prefix.string() + ".perf") : "";
+    fs::remove(prefix.string() + ".perf", ec);
+    if (r.ok() && parse_perf_stat(text).value_or(0) > 0) return Counter::Perf;
+    why = "perf stat -e instructions:u: " + (r.ok() ? trim(tail_lines(text, 1)) : r.describe());
+  } else {
+    why = "perf: not on PATH (Debian package linux-perf)";
+  }
+  if (find_program("valgrind")) {
+    ProcessSpec probe;
+    probe.argv = {"valgrind", "--version"};
+    probe.timeout = std::chrono::seconds(30);
+    if (runner.run(probe).ok()) return Counter::Callgrind;
+    why += "; valgrind --version failed";
+  } else {
+    why += "; valgrind: not on PATH (Debian package valgrind)";
+  }
+  return std::nullopt;
+}
+
+ProcessSpec counted_process(Counter counter, const ProcessSpec& spec, const fs::path& report_prefix) {
+  ProcessSpec wrapped = spec;
+  if (counter == Counter::Perf) {
+    wrapped.argv = {"perf", "stat", "-x,", "-o", report_prefix.string() + ".perf", "-e", "instructions:u", "--"};
+  } else {
+    wrapped.argv = {"valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "--trace-children=yes",
+                    "--log-file=" + report_prefix.string() + ".%p.log", "--"};
+    if (spec.timeout.count() > 0) wrapped.timeout = spec.timeout * 50;
+  }
+  wrapped.argv.insert(wrapped.argv.end(), spec.argv.begin(), spec.argv.end());
+  return wrapped;
+}
+
+std::optional<uint64_t> read_count(Counter counter, const fs::path& report_prefix) {
+  std::error_code ec;
+  if (counter == Counter::Perf) {
+    fs::path file = report_prefix.string() + ".perf";
+    if (!fs::exists(file)) return std::nullopt;
+    auto count = parse_perf_stat(read_file(file));
+    fs::remove(file, ec);
+    return count;
+  }
+  std::string text;
+  for (const fs::path& log : callgrind_logs(report_prefix)) {
+    text += read_file(log);
+    fs::remove(log, ec);
+  }
+  return parse_callgrind_collected(text);
+}
+
+RangeRatio range_ratio(const std::vector<double>& num, const std::vector<double>& den) {
+  if (num.empty() || den.empty()) throw std::invalid_argument("range_ratio: empty group");
+  if (min(num) <= 0 || min(den) <= 0) throw std::invalid_argument("range_ratio: non-positive value");
+  return {median(num) / median(den), min(num) / max(den), max(num) / min(den)};
+}
+
+Verdict decide_range(double lo, double hi, double noise) {
+  if (lo > 1 + noise) return Verdict::Faster;
+  if (hi < 1 - noise) return Verdict::Slower;
+  return Verdict::NoChange;
+}
+
+InstructionResult count_instructions(ProcessRunner& runner, Counter counter, const ProcessSpec& baseline,
+                                     const ProcessSpec& optimized, const InstructionSettings& s) {
+  if (s.runs < 1) throw std::invalid_argument("instructions: runs must be >= 1");
+  if (s.work_dir.empty()) throw std::invalid_argument("instructions: work_dir is required");
+  fs::create_directories(s.work_dir);
+  InstructionResult result;
+  result.counter = counter;
+  result.outputs_compared = s.compare_output;
+  const char* names[2] = {"baseline", "optimized"};
+  const ProcessSpec* specs[2] = {&baseline, &optimized};
+  std::vector<uint64_t> counts[2];
+  std::optional<int> ref_exit;
+  std::string ref_hash;
+  for (int run = 0; run < s.runs && !result.failed; ++run) {
+    for (int who = 0; who < 2 && !result.failed; ++who) {
+      throw_if_interrupted();
+      const std::string label = std::string(names[who]) + " run " + std::to_string(run + 1);
+      const fs::path prefix = s.work_dir / (std::string(names[who]) + ".count");
+      for (const fs::path& stale : callgrind_logs(prefix)) fs::remove(stale);
+      ProcessSpec spec = counted_process(counter, *specs[who], prefix);
+      spec.stdout_file = s.work_dir / (std::string(names[who]) + ".stdout");
+      std::error_code ec;
+      fs::remove(spec.stdout_file, ec);
+      ProcessResult r = runner.run(spec);
+      auto fail = [&](const std::string& what) {
+        result.failed = true;
+        result.failure = label + " failed: " + what + "; command: " + shell_quote_for_display(spec.argv);
+      };
+      if (r.spawn_failed || r.timed_out || r.signal != 0) { fail(r.describe()); break; }
+      if (!ref_exit) ref_exit = r.exit_code;
+      if (r.exit_code != 0 && *ref_exit == 0) { fail(r.describe() + " (the baseline exits 0)"); break; }
+      std::optional<uint64_t> count = read_count(counter, prefix);
+      if (!count || *count == 0) { fail(std::string(to_string(counter)) + " reported no instruction count"); break; }
+      counts[who].push_back(*count);
+      if (!s.compare_output || !result.outputs_match) continue;
+      const std::string hash = fs::exists(spec.stdout_file) ? sha256_file(spec.stdout_file) : sha256_hex("");
+      if (ref_hash.empty()) ref_hash = hash;
+      if (r.exit_code != *ref_exit || hash != ref_hash) {
+        result.outputs_match = false;
+        result.mismatch = label + ": " + (r.exit_code != *ref_exit
+                                              ? r.describe() + ", the baseline's exit status " + std::to_string(*ref_exit)
+                                              : "stdout differs from the baseline's first run");
+      }
+    }
+  }
+  result.baseline = make_stats(counts[0]);
+  result.optimized = make_stats(counts[1]);
+  if (!counts[0].empty() && !counts[1].empty()) {
+    RangeRatio rr = range_ratio(std::vector<double>(counts[0].begin(), counts[0].end()),
+                                std::vector<double>(counts[1].begin(), counts[1].end()));
+    result.speedup = rr.ratio;
+    result.lo = rr.lo;
+    result.hi = rr.hi;
+    if (!result.failed) result.verdict = decide_range(rr.lo, rr.hi, s.noise);
+  }
+  return result;
+}
+
+}  // namespace pgo::bench

@@ -1,0 +1,218 @@
+// The instruction-count metric: parsing perf and callgrind output, the range rule, and the
+// run loop against a fake runner that writes what perf or callgrind would.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+
+#include "orchestrator/bench/instructions.h"
+#include "orchestrator/bench/settings.h"
+#include "support/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace pgo::bench {
+namespace {
+
+TEST(PerfStatParse, ReadsTheInstructionsLine) {
+  const char* text =
+      "# started on Sat Nov 22 02:10:11 2026\n\n"
+      "1234567890,,instructions:u,501234,100.00,,\n";
+  EXPECT_EQ(parse_perf_stat(text), 1234567890u);
+}
+
+TEST(PerfStatParse, NotSupportedOrNotCountedIsNoCount) {
+  EXPECT_FALSE(parse_perf_stat("<not supported>,,instructions:u,0,100.00,,\n").has_value());
+  EXPECT_FALSE(parse_perf_stat("<not counted>,,instructions:u,0,0.00,,\n").has_value());
+  EXPECT_FALSE(parse_perf_stat("").has_value());
+  EXPECT_FALSE(parse_perf_stat("12345,,cycles:u,100,100.00,,\n").has_value());
+}
+
+TEST(PerfStatParse, HybridCpusAddBothCoreTypes) {
+  const char* text =
+      "1000,,cpu_core/instructions:u/,501234,60.00,,\n"
+      "234,,cpu_atom/instructions:u/,301234,40.00,,\n"
+      "<not counted>,,cpu_atom/instructions:u/,0,0.00,,\n";
+  EXPECT_EQ(parse_perf_stat(text), 1234u);
+}
+
+TEST(CallgrindParse, ReadsCollected) {
+  const char* text =
+      "==5679== Callgrind, a call-graph generating cache profiler\n"
+      "==5679== Command: ./calc fib.calc 32\n"
+      "==5679== \n"
+      "==5679== Events    : Ir\n"
+      "==5679== Collected : 126559\n"
+      "==5679== \n"
+      "==5679== I   refs:      126,559\n";
+  EXPECT_EQ(parse_callgrind_collected(text), 126559u);
+}
+
+TEST(CallgrindParse, SumsEveryTracedProcessAndRejectsNone) {
+  EXPECT_EQ(parse_callgrind_collected("==1== Collected : 100\n==2== Collected : 23\n"), 123u);
+  EXPECT_FALSE(parse_callgrind_collected("==1== I   refs:      126,559\n").has_value());
+  EXPECT_FALSE(parse_callgrind_collected("==1== Collected : lots\n").has_value());
+}
+
+TEST(RangeRule, RatioAndExtremes) {
+  RangeRatio r = range_ratio({110, 112, 111}, {100, 101, 100});
+  EXPECT_DOUBLE_EQ(r.ratio, 111.0 / 100.0);
+  EXPECT_DOUBLE_EQ(r.lo, 110.0 / 101.0);
+  EXPECT_DOUBLE_EQ(r.hi, 112.0 / 100.0);
+  EXPECT_THROW(range_ratio({}, {1}), std::invalid_argument);
+  EXPECT_THROW(range_ratio({1}, {0}), std::invalid_argument);
+}
+
+TEST(RangeRule, VerdictNeedsTheWholeRangePastTheNoise) {
+  EXPECT_EQ(decide_range(1.02, 1.03, 0.01), Verdict::Faster);
+  EXPECT_EQ(decide_range(1.005, 1.03, 0.01), Verdict::NoChange);  // lo inside the noise
+  EXPECT_EQ(decide_range(0.95, 0.98, 0.01), Verdict::Slower);
+  EXPECT_EQ(decide_range(0.95, 1.05, 0.01), Verdict::NoChange);
+}
+
+TEST(CountedProcess, WrapsTheCommand) {
+  ProcessSpec spec;
+  spec.argv = {"/bin/calc", "x"};
+  spec.timeout = std::chrono::seconds(2);
+  ProcessSpec perf = counted_process(Counter::Perf, spec, "/tmp/w/base");
+  EXPECT_EQ(perf.argv, (std::vector<std::string>{"perf", "stat", "-x,", "-o", "/tmp/w/base.perf", "-e",
+                                                  "instructions:u", "--", "/bin/calc", "x"}));
+  EXPECT_EQ(perf.timeout, std::chrono::seconds(2));
+  ProcessSpec cg = counted_process(Counter::Callgrind, spec, "/tmp/w/base");
+  EXPECT_EQ(cg.argv.front(), "valgrind");
+  EXPECT_NE(std::find(cg.argv.begin(), cg.argv.end(), "--log-file=/tmp/w/base.%p.log"), cg.argv.end());
+  EXPECT_EQ(cg.argv.back(), "x");
+  EXPECT_EQ(cg.timeout, std::chrono::seconds(100));
+}
+
+// Plays perf: writes the count of the program after "--" into the -o file, and its output.
+class FakePerf : public ProcessRunner {
+ public:
+  std::map<std::string, std::vector<uint64_t>> counts;  // program -> count per call
+  std::map<std::string, std::string> output;            // program -> stdout
+  std::map<std::string, int> calls;
+  std::vector<std::string> order;
+
+  ProcessResult run(const ProcessSpec& spec) override {
+    EXPECT_EQ(spec.argv.at(0), "perf");
+    fs::path report = spec.argv.at(4);
+    const std::string& program = spec.argv.at(8);
+    order.push_back(program);
+    int n = calls[program]++;
+    write_file_atomic(report, "# started on today\n\n" + std::to_string(counts[program].at(n)) +
+                                  ",,instructions:u,1000,100.00,,\n");
+    write_file_atomic(spec.stdout_file, output[program]);
+    ProcessResult r;
+    r.exit_code = 0;
+    return r;
+  }
+};
+
+fs::path work_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("pgo-instr-test-" + std::to_string(getpid()) + "-" + name);
+  fs::remove_all(dir);
+  return dir;
+}
+
+ProcessSpec program(const std::string& name) {
+  ProcessSpec spec;
+  spec.argv = {name};
+  return spec;
+}
+
+TEST(CountInstructions, AlternatesAndComputesTheSpeedup) {
+  FakePerf runner;
+  runner.counts["base"] = {1000, 1002, 1001};
+  runner.counts["opt"] = {800, 800, 801};
+  runner.output["base"] = runner.output["opt"] = "42\n";
+  InstructionSettings s{3, 0.01, true, work_dir("speedup")};
+  InstructionResult r = count_instructions(runner, Counter::Perf, program("base"), program("opt"), s);
+  EXPECT_EQ(runner.order, (std::vector<std::string>{"base", "opt", "base", "opt", "base", "opt"}));
+  ASSERT_FALSE(r.failed) << r.failure;
+  EXPECT_EQ(r.baseline.counts, (std::vector<uint64_t>{1000, 1002, 1001}));
+  EXPECT_DOUBLE_EQ(r.baseline.median, 1001);
+  EXPECT_DOUBLE_EQ(r.baseline.spread(), 2.0 / 1001);
+  EXPECT_DOUBLE_EQ(r.speedup, 1001.0 / 800.0);
+  EXPECT_DOUBLE_EQ(r.lo, 1000.0 / 801.0);
+  EXPECT_EQ(r.verdict, Verdict::Faster);
+  EXPECT_TRUE(r.outputs_compared);
+  EXPECT_TRUE(r.outputs_match);
+  fs::remove_all(s.work_dir);
+}
+
+TEST(CountInstructions, DifferentOutputIsReported) {
+  FakePerf runner;
+  runner.counts["base"] = runner.counts["opt"] = {1000, 1000, 1000};
+  runner.output["base"] = "42\n";
+  runner.output["opt"] = "43\n";
+  InstructionSettings s{3, 0.01, true, work_dir("mismatch")};
+  InstructionResult r = count_instructions(runner, Counter::Perf, program("base"), program("opt"), s);
+  EXPECT_FALSE(r.outputs_match);
+  EXPECT_EQ(r.mismatch.rfind("optimized run 1:", 0), 0u) << r.mismatch;
+  EXPECT_EQ(r.verdict, Verdict::NoChange);
+  fs::remove_all(s.work_dir);
+}
+
+TEST(CountInstructions, MissingCountFailsTheRun) {
+  class Silent : public ProcessRunner {
+    ProcessResult run(const ProcessSpec&) override {
+      ProcessResult r;
+      r.exit_code = 0;
+      return r;
+    }
+  } runner;
+  InstructionSettings s{3, 0.01, false, work_dir("silent")};
+  InstructionResult r = count_instructions(runner, Counter::Callgrind, program("base"), program("opt"), s);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("baseline run 1 failed: callgrind reported no instruction count"), std::string::npos)
+      << r.failure;
+  fs::remove_all(s.work_dir);
+}
+
+TEST(BenchSettingsMapping, CopiesTheBenchSectionAndTheWorkload) {
+  BenchSpec spec;
+  spec.warmup = 2;
+  spec.min_runs = 5;
+  spec.max_runs = 7;
+  spec.time_budget_s = 9;
+  spec.target_ci = 0.03;
+  spec.noise_threshold = 0.02;
+  WorkloadSpec w;
+  w.compare_output = false;
+  BenchSettings s = bench_settings(spec, w, "/tmp/x");
+  EXPECT_EQ(s.warmup, 2);
+  EXPECT_EQ(s.min_runs, 5);
+  EXPECT_EQ(s.max_runs, 7);
+  EXPECT_EQ(s.time_budget_s, 9);
+  EXPECT_EQ(s.target_ci, 0.03);
+  EXPECT_EQ(s.noise, 0.02);
+  EXPECT_FALSE(s.compare_output);
+  EXPECT_EQ(s.work_dir, "/tmp/x");
+  EXPECT_EQ(s.seed, BenchSettings{}.seed);
+}
+
+TEST(WorkloadProcess, ExpandsBinariesAndPaths) {
+  Config config;
+  config.project_dir = "/proj";
+  WorkloadSpec w;
+  w.name = "fib";
+  w.run = {"${bin:calc}", "${project}/fib.calc"};
+  w.cwd = "data";
+  w.stdin_file = "in.txt";
+  w.timeout = std::chrono::seconds(5);
+  ProcessSpec p = workload_process(config, w, {{"calc", "/b/calc"}}, "/run");
+  EXPECT_EQ(p.argv, (std::vector<std::string>{"/b/calc", "/proj/fib.calc"}));
+  EXPECT_EQ(p.cwd, fs::path("/proj/data"));
+  EXPECT_EQ(p.stdin_file, fs::path("/proj/in.txt"));
+  EXPECT_EQ(p.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(targets_label(w), "calc");
+  w.shell = true;
+  EXPECT_EQ(workload_process(config, w, {{"calc", "/b/calc"}}, "/run").argv,
+            (std::vector<std::string>{"/bin/sh", "-c", "/b/calc /proj/fib.calc"}));
+}
+
+}  // namespace
+}  // namespace pgo::bench
