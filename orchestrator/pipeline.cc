@@ -11,6 +11,7 @@
 #include "orchestrator/bench/runner.h"
 #include "orchestrator/formats.h"
 #include "orchestrator/metadata.h"
+#include "orchestrator/report/exports.h"
 #include "orchestrator/report/json.h"
 #include "orchestrator/store.h"
 #include "orchestrator/train.h"
@@ -145,12 +146,16 @@ class ToolchainPipeline {
     if (options_.bench) bench(baseline, optimized);
 
     timed(report_, progress_, tc, "store", [&] {
-      for (auto& p : profiles) {
-        nlohmann::json metadata = profile_metadata(MetadataInputs{
-            config_, toolchain, p.target, merged, summary, instrument_flags, use_flags,
-            report_.geomean_speedup(tc)});
-        p.stored_at = store_.save(p.target, tc, merged.output, format->merged_extension(), metadata);
-      }
+      std::vector<nlohmann::json> metadata;
+      for (auto& p : profiles)
+        metadata.push_back(profile_metadata(MetadataInputs{config_, toolchain, p.target, merged, summary,
+                                                           instrument_flags, use_flags, report_.geomean_speedup(tc)}));
+      // The commit point: an interruption before it leaves the store as it was; once the
+      // profiles are being written, they are all written (it takes milliseconds).
+      throw_if_interrupted();
+      for (size_t i = 0; i < profiles.size(); ++i)
+        profiles[i].stored_at =
+            store_.save(profiles[i].target, tc, merged.output, format->merged_extension(), metadata[i]);
     });
     for (auto& p : profiles) report_.profiles.push_back(std::move(p));
   }
@@ -208,8 +213,20 @@ class ToolchainPipeline {
     fs::path dir = store_.build_dir(spec_.name, "merged");
     fs::create_directories(dir);
     fs::path scratch = dir / ("incoming" + format.merged_extension());
-    fs::remove_all(scratch);
-    MergeResult result = format.merge(training.profiles, scratch, config_.merge.failure_mode, jobs());
+    // The scratch output and the adapters' work files beside it (".incoming...") that a
+    // killed pgo left; under the store lock nothing else writes here.
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string name = entry.path().filename().string();
+      if (name.starts_with("incoming") || name.starts_with(".incoming")) fs::remove_all(entry.path());
+    }
+    MergeResult result;
+    try {
+      result = format.merge(training.profiles, scratch, config_.merge.failure_mode, jobs());
+    } catch (...) {
+      std::error_code ec;
+      fs::remove_all(scratch, ec);  // no half-written merge output stays behind
+      throw;
+    }
     std::string digest = fs::is_directory(result.output) ? directory_digest(result.output) : sha256_file(result.output);
     fs::path final_path = dir / ("profile-" + digest.substr(0, 16) + format.merged_extension());
     if (!fs::exists(final_path)) {
@@ -300,12 +317,23 @@ Report run_build(const Config& config, const BuildOptions& options, ProcessRunne
   report.project = config.project_dir;
   ProfileStore store(config.project_dir / config.store_dir);
   StoreLock lock(store.root());
-  for (const auto& spec : select_toolchains(config, options.toolchains)) {
-    ToolchainPipeline(config, options, spec, runner, progress, report, store).run();
+  store.check_writable();
+  store.remove_interrupted_writes();
+  try {
+    for (const auto& spec : select_toolchains(config, options.toolchains)) {
+      ToolchainPipeline(config, options, spec, runner, progress, report, store).run();
+    }
+  } catch (...) {
+    throw_if_interrupted();  // whatever failed once children were killed: exit 130
+    throw;
   }
   std::string stamp = report.created;
   stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
   report.file = store.save_report(report_to_json(report), stamp);
+  // report.md (for $GITHUB_STEP_SUMMARY), report.html and the continuous-benchmarking exports.
+  ExportOptions exports{.noise = config.bench.noise_threshold};
+  write_report_files(report, report.file.parent_path(), exports);
+  write_report_files(report, store.reports_dir() / "latest", exports);
   return report;
 }
 

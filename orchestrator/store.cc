@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <regex>
 #include <set>
+#include <thread>
 
 #include "support/atomic_file.h"
 #include "support/error.h"
@@ -26,9 +29,15 @@ StoreLock::StoreLock(const fs::path& store_dir) {
   if (fd_ < 0) throw UsageError("cannot open " + lock.string() + ": " + std::strerror(errno));
   // flock is released by the kernel when the holder dies, so a stale lock cannot block us.
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    char buf[32] = {0};
-    ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
-    std::string holder = n > 0 ? trim(std::string(buf, static_cast<size_t>(n))) : "unknown";
+    // The holder writes its pid just after taking the lock: give it a moment.
+    std::string holder;
+    for (int attempt = 0; attempt < 20 && holder.empty(); ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      char buf[32] = {0};
+      ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+      if (n > 0) holder = trim(std::string(buf, static_cast<size_t>(n)));
+    }
+    if (holder.empty()) holder = "unknown";
     ::close(fd_);
     fd_ = -1;
     throw UsageError("another pgo (pid " + holder + ") is working in " + store_dir.string() +
@@ -57,21 +66,106 @@ fs::path ProfileStore::metadata_path(const std::string& target, const std::strin
   return root_ / "profiles" / target / (toolchain + ".json");
 }
 
+namespace {
+
+// fsyncs every file and directory of `dir`, so that a tree renamed into place after a
+// crash of the machine is complete, not a set of names with empty files.
+void sync_tree(const fs::path& dir) {
+  auto sync = [](const fs::path& p, int flags) {
+    int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) throw BuildError("cannot open " + p.string() + ": " + std::strerror(errno));
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) throw BuildError("cannot fsync " + p.string() + ": " + std::strerror(err));
+  };
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_directory()) sync(e.path(), O_RDONLY | O_DIRECTORY);
+    else if (e.is_regular_file()) sync(e.path(), O_RDONLY);
+  }
+  sync(dir, O_RDONLY | O_DIRECTORY);
+}
+
+// Names that write_file_atomic (support/atomic_file.cc) and save() give to work in progress.
+bool is_interrupted_write(const std::string& name) {
+  static const std::regex pattern(R"(\..+\.(tmp\.[0-9]+\.[0-9]+|staging))");
+  return std::regex_match(name, pattern);
+}
+
+}  // namespace
+
 fs::path ProfileStore::save(const std::string& target, const std::string& toolchain, const fs::path& merged,
                             const std::string& extension, const nlohmann::json& metadata) const {
   fs::path dest = profile_path(target, toolchain, extension);
+  fs::path meta = metadata_path(target, toolchain);
   fs::create_directories(dest.parent_path());
+  fs::path staging;
   if (fs::is_directory(merged)) {
-    fs::path staging = dest.parent_path() / ("." + dest.filename().string() + ".staging");
+    // Staged completely before anything in the store changes.
+    staging = dest.parent_path() / ("." + dest.filename().string() + ".staging");
     fs::remove_all(staging);
     fs::copy(merged, staging, fs::copy_options::recursive);
+    sync_tree(staging);
+  }
+  // The old metadata goes first: a reader that finds metadata finds the profile it describes.
+  std::error_code ec;
+  if (fs::remove(meta, ec)) {
+    int dir = ::open(meta.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
+  }
+  if (!staging.empty()) {
     replace_directory_atomic(staging, dest);
   } else {
     copy_file_atomic(merged, dest);
   }
-  // Metadata last: a reader that finds metadata finds the profile it describes.
-  write_file_atomic(metadata_path(target, toolchain), metadata.dump(2) + "\n");
+  write_file_atomic(meta, metadata.dump(2) + "\n");
   return dest;
+}
+
+void ProfileStore::check_writable() const {
+  for (const fs::path& dir : {root_ / "profiles", reports_dir()}) {
+    std::error_code ec;
+    fs::file_status status = fs::status(dir, ec);
+    if (fs::exists(status) && !fs::is_directory(status))
+      throw UsageError("cannot use " + dir.string() + " as the profile store: it is not a directory");
+    // Where the directory does not exist yet, it will be created in the store's root.
+    fs::path where = fs::is_directory(status) ? dir : root_;
+    // Named like a temporary of write_file_atomic, so that remove_interrupted_writes finds it.
+    fs::path probe = where / (".write-test.tmp." + std::to_string(getpid()) + ".0");
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+      throw UsageError("cannot write to the profile store " + where.string() + ": " + std::strerror(errno));
+    ::close(fd);
+    ::unlink(probe.c_str());
+  }
+}
+
+size_t ProfileStore::remove_interrupted_writes() const {
+  std::vector<fs::path> doomed;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    bool dir = it->is_directory(ec);
+    if (is_interrupted_write(name)) {
+      doomed.push_back(it->path());
+      if (dir) it.disable_recursion_pending();
+    } else if (dir && (name == "CMakeFiles" || it->path() == root_ / "runs")) {
+      // Object files and training output: many files, none written by write_file_atomic;
+      // run directories are recreated by every run anyway.
+      it.disable_recursion_pending();
+    }
+  }
+  size_t removed = 0;
+  for (const auto& p : doomed) {
+    std::error_code rm;
+    fs::remove_all(p, rm);
+    if (!rm) ++removed;
+  }
+  return removed;
 }
 
 fs::path ProfileStore::save_report(const nlohmann::json& report, const std::string& stamp) const {

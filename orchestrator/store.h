@@ -40,13 +40,27 @@ class ProfileStore {
   std::filesystem::path metadata_path(const std::string& target, const std::string& toolchain) const;
 
   // Copies `merged` (a file or a directory) into the store and writes `metadata` beside it;
-  // each replaces its predecessor atomically. Returns the stored profile's path.
+  // each replaces its predecessor atomically, and the old metadata goes first, so that a
+  // crash in between leaves a profile without metadata rather than metadata describing
+  // another profile. Returns the stored profile's path.
   std::filesystem::path save(const std::string& target, const std::string& toolchain,
                              const std::filesystem::path& merged, const std::string& extension,
                              const nlohmann::json& metadata) const;
 
   // Writes report.json to reports/<stamp>/ and reports/latest/; returns the first path.
   std::filesystem::path save_report(const nlohmann::json& report, const std::string& stamp) const;
+
+  // Proves that profiles/ and reports/ can be written (or, while they do not exist, the
+  // store's root, where they will be created), so that a read-only or misplaced store
+  // fails at the start of a build rather than at its end. Creates nothing.
+  // Throws pgo::Error(kUsage) naming the directory and the reason.
+  void check_writable() const;
+
+  // Removes what a pgo killed mid-write left behind in the store: the temporaries of atomic
+  // writes (".<name>.tmp.<pid>.<n>") and staging trees (".<name>.staging"), except inside
+  // CMakeFiles/ and runs/, which pgo never writes that way. Call with the StoreLock held:
+  // only its holder writes there. Returns how many it removed.
+  size_t remove_interrupted_writes() const;
 
  private:
   std::filesystem::path root_;

@@ -1,8 +1,16 @@
 #include "orchestrator/train.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -22,13 +30,159 @@ struct RunOutcome {
   bool wrote_no_profile = false;
 };
 
+// A training run's stdout and stderr, bounded: a workload may print gigabytes and the run
+// directory must not fill the disk. The child writes into a FIFO beside each file; a thread
+// drains both, writes the first kHeadBytes of each stream to its file, drops the rest but
+// keeps its last kTailBytes, and at the end appends a line saying how much was dropped,
+// then that tail (where a crash's last words are). The child never blocks on a full disk
+// or on pgo: the drain keeps reading whatever happens to the file.
+// Where FIFOs cannot be made (an odd file system), the files are written directly, unbounded.
+class BoundedOutput {
+ public:
+  static constexpr uint64_t kHeadBytes = 16u << 20;
+  static constexpr size_t kTailBytes = 64u << 10;
+
+  explicit BoundedOutput(std::array<fs::path, 2> files) {
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      Stream& s = streams_[i];
+      s.file = files[i];
+      s.target = s.file;
+      fs::path fifo = s.file.parent_path() / ("." + s.file.filename().string() + ".fifo");
+      ::unlink(fifo.c_str());
+      if (::mkfifo(fifo.c_str(), 0600) != 0) continue;
+      // Read and write: the FIFO always has a writer, so reads never see an end of file
+      // between the runner's opens, and an empty FIFO reads as EAGAIN.
+      s.fifo_fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+      s.out_fd = ::open(s.file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (s.fifo_fd < 0 || s.out_fd < 0) {
+        close_fds(s);
+        ::unlink(fifo.c_str());
+        continue;
+      }
+      ::fcntl(s.fifo_fd, F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups for chatty programs
+      s.fifo = fifo;
+      s.target = fifo;
+    }
+    if (streams_[0].fifo_fd >= 0 || streams_[1].fifo_fd >= 0) drain_ = std::thread([this] { drain_loop(); });
+  }
+  ~BoundedOutput() { finish(); }
+  BoundedOutput(const BoundedOutput&) = delete;
+  BoundedOutput& operator=(const BoundedOutput&) = delete;
+
+  // Where the child's stream `i` (0 stdout, 1 stderr) goes.
+  const fs::path& target(size_t i) const { return streams_[i].target; }
+
+  // Call once the child and its process group are gone: takes what is left in the FIFOs,
+  // writes the tails and removes the FIFOs.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    stop_.store(true);
+    if (drain_.joinable()) drain_.join();
+    for (Stream& s : streams_) {
+      if (s.dropped > 0 && s.out_fd >= 0 && !s.write_failed) {
+        if (s.tail.size() > kTailBytes) s.tail.erase(0, s.tail.size() - kTailBytes);
+        std::string marker = "\n[pgo: " + std::to_string(s.dropped - s.tail.size()) + " bytes of " +
+                             s.file.filename().string() + " left out here: pgo keeps the first " +
+                             std::to_string(kHeadBytes >> 20) + " MiB and the last " +
+                             std::to_string(kTailBytes >> 10) + " KiB of a training run's output]\n";
+        write_out(s, marker.data(), marker.size());
+        write_out(s, s.tail.data(), s.tail.size());
+      }
+      close_fds(s);
+      if (!s.fifo.empty()) ::unlink(s.fifo.c_str());
+    }
+  }
+
+ private:
+  struct Stream {
+    fs::path file, fifo, target;
+    int fifo_fd = -1, out_fd = -1;
+    uint64_t written = 0, dropped = 0;
+    std::string tail;
+    bool write_failed = false;
+  };
+
+  static void close_fds(Stream& s) {
+    if (s.fifo_fd >= 0) ::close(s.fifo_fd);
+    if (s.out_fd >= 0) ::close(s.out_fd);
+    s.fifo_fd = s.out_fd = -1;
+  }
+
+  static void write_out(Stream& s, const char* data, size_t n) {
+    while (n > 0 && !s.write_failed) {
+      ssize_t w = ::write(s.out_fd, data, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        s.write_failed = true;  // disk full or the like: keep draining, stop writing
+        return;
+      }
+      data += w;
+      n -= static_cast<size_t>(w);
+    }
+  }
+
+  void take(Stream& s, const char* data, size_t n) {
+    if (s.written < kHeadBytes) {
+      size_t head = static_cast<size_t>(std::min<uint64_t>(n, kHeadBytes - s.written));
+      write_out(s, data, head);
+      s.written += head;
+      data += head;
+      n -= head;
+    }
+    if (n == 0) return;
+    s.dropped += n;
+    s.tail.append(data, n);
+    if (s.tail.size() > 2 * kTailBytes) s.tail.erase(0, s.tail.size() - kTailBytes);
+  }
+
+  // Reads `s` until it is empty; true if anything was read.
+  bool read_available(Stream& s, std::vector<char>& buffer) {
+    bool any = false;
+    for (;;) {
+      ssize_t n = ::read(s.fifo_fd, buffer.data(), buffer.size());
+      if (n > 0) {
+        take(s, buffer.data(), static_cast<size_t>(n));
+        any = true;
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      return any;  // EAGAIN: empty for now
+    }
+  }
+
+  void drain_loop() {
+    std::vector<char> buffer(1 << 20);
+    for (;;) {
+      bool stopping = stop_.load();
+      std::array<pollfd, 2> fds{};
+      for (size_t i = 0; i < streams_.size(); ++i) fds[i] = pollfd{streams_[i].fifo_fd, POLLIN, 0};
+      // Once stopping, the writers are gone: read what is left without waiting.
+      if (!stopping) ::poll(fds.data(), fds.size(), 50);
+      for (Stream& s : streams_)
+        if (s.fifo_fd >= 0) read_available(s, buffer);
+      if (stopping) return;
+    }
+  }
+
+  std::array<Stream, 2> streams_;
+  std::thread drain_;
+  std::atomic<bool> stop_{false};
+  bool finished_ = false;
+};
+
+// The last lines of a (possibly huge) stderr file; reads only its end.
 std::string stderr_tail(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::exists(file, ec)) return "";
-  // Bounded: a workload may write gigabytes; only the end matters for diagnosis.
-  auto size = fs::file_size(file, ec);
-  std::string text = read_file(file);
-  if (!ec && size > 64 * 1024) text = text.substr(text.size() - 64 * 1024);
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return "";
+  constexpr std::streamoff kMax = 64 * 1024;
+  in.seekg(0, std::ios::end);
+  std::streamoff size = in.tellg();
+  std::streamoff start = size > kMax ? size - kMax : 0;
+  in.seekg(start);
+  std::string text(static_cast<size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
   return tail_lines(text, 15);
 }
 
@@ -38,9 +192,13 @@ RunOutcome run_one(const TrainingRun& run, const ProfileFormat& format, ProcessR
   fs::create_directories(run.run_dir);
   ProcessSpec spec = run.spec;
   for (const auto& [name, value] : format.training_env(run.run_dir)) spec.env[name] = value;
+  BoundedOutput output({run.run_dir / "stdout", run.run_dir / "stderr"});
+  spec.stdout_file = output.target(0);
+  spec.stderr_file = output.target(1);
+  ProcessResult result = runner.run(spec);
+  output.finish();
   spec.stdout_file = run.run_dir / "stdout";
   spec.stderr_file = run.run_dir / "stderr";
-  ProcessResult result = runner.run(spec);
 
   RunOutcome outcome;
   std::string label = run.workload + (run.repeat_count > 1 ? " (run " + std::to_string(run.repeat_index + 1) +
@@ -96,10 +254,13 @@ TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat&
   TrainingOutcome outcome;
   if (runs.empty()) throw UsageError("no workload is marked for training (train: true)");
 
-  auto record = [&](RunOutcome&& r) {
+  // A smoke run without a profile stops training even with keep_going: the instrumented
+  // binary may not write profiles at all. A later run without one (it ended through _exit)
+  // is a failed run like the others.
+  auto record = [&](RunOutcome&& r, bool smoke) {
     if (r.profile) outcome.profiles.push_back(*r.profile);
     if (r.failure) {
-      if (!keep_going || r.wrote_no_profile) throw WorkloadError(failure_message(*r.failure));
+      if (!keep_going || (smoke && r.wrote_no_profile)) throw WorkloadError(failure_message(*r.failure));
       outcome.failures.push_back(*r.failure);
       progress.note("warning: " + failure_message(*r.failure));
     }
@@ -107,7 +268,7 @@ TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat&
 
   // Smoke run: proves the instrumented binary writes a profile before the long training.
   progress.step(0, static_cast<int>(runs.size()), runs[0].workload + " (smoke run)");
-  record(run_one(runs[0], format, runner, toolchain));
+  record(run_one(runs[0], format, runner, toolchain), true);
   progress.step(1, static_cast<int>(runs.size()), runs[0].workload);
 
   std::mutex mutex;
@@ -125,7 +286,7 @@ TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat&
       try {
         RunOutcome r = run_one(runs[i], format, runner, toolchain);
         std::lock_guard lock(mutex);
-        record(std::move(r));
+        record(std::move(r), false);
         progress.step(++done, static_cast<int>(runs.size()), runs[i].workload);
       } catch (...) {
         std::lock_guard lock(mutex);

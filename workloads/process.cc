@@ -1,8 +1,11 @@
 #include "workloads/process.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -11,9 +14,11 @@
 #include <atomic>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "support/error.h"
 #include "support/strings.h"
@@ -66,6 +71,48 @@ bool wait_exit(int pidfd, long timeout_ms) {
     if (r > 0) return true;
     if (r < 0 && errno != EINTR) return true;  // let wait4 report what happened
     if (interrupted()) return false;
+  }
+}
+
+// Every live (not zombie) process of session `sid`. A child of pgo leads its own session,
+// so the session holds all its descendants, including those that moved to process groups
+// of their own (ninja runs each compiler in a new group, out of reach of kill(-pgid)).
+std::vector<pid_t> session_members(pid_t sid) {
+  std::vector<pid_t> found;
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return found;
+  while (dirent* entry = ::readdir(proc)) {
+    char* end = nullptr;
+    long pid = std::strtol(entry->d_name, &end, 10);
+    if (pid <= 0 || *end != '\0') continue;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    char buf[512];
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0) continue;
+    buf[n] = '\0';
+    // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses.
+    const char* paren = std::strrchr(buf, ')');
+    char state = 0;
+    long ppid = 0, pgrp = 0, session = 0;
+    if (!paren || std::sscanf(paren + 1, " %c %ld %ld %ld", &state, &ppid, &pgrp, &session) != 4) continue;
+    if (session == sid && state != 'Z' && state != 'X') found.push_back(static_cast<pid_t>(pid));
+  }
+  ::closedir(proc);
+  return found;
+}
+
+// SIGKILLs what is left of a child's session until nothing of it runs (a process may fork
+// while it is being killed); gives up after about two seconds (a process stuck in the kernel).
+void kill_session(pid_t sid) {
+  for (int round = 0; round < 200; ++round) {
+    std::vector<pid_t> members = session_members(sid);
+    if (members.empty()) return;
+    for (pid_t pid : members) ::kill(pid, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(round == 0 ? 1 : 10));
   }
 }
 
@@ -164,8 +211,15 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   for (const std::string* file : {&out, &err})
     if (*file != "/dev/null") std::ofstream(*file, std::ios::trunc);
 
-  // The child leads a new process group, so one kill(-pgid) reaches everything it spawns.
-  auto new_group = bp::extend::on_exec_setup([](auto&) { ::setpgid(0, 0); });
+  // The child leads a new session, hence a new process group: one kill(-pgid) reaches what
+  // it spawns, and the session also finds what moved to groups of its own (kill_session).
+  // If pgo itself dies (even by SIGKILL), the kernel kills the child (PR_SET_PDEATHSIG).
+  pid_t parent = ::getpid();
+  auto new_group = bp::extend::on_exec_setup([parent](auto&) {
+    ::setsid();
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // pgo died before prctl took effect
+  });
 
   std::error_code ec;
   auto start = std::chrono::steady_clock::now();
@@ -182,18 +236,24 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
     result.spawn_error = spec.argv[0] + ": " + ec.message();
     return result;
   }
+  // bp::child returns once the child has exec'd, so its setsid is done: pid is its group.
   pid_t pid = child.id();
-  ::setpgid(pid, pid);  // also from the parent: no window where a kill misses the group
   register_group(pid);
-  child.detach();       // pgo reaps the child itself with wait4, for its resource usage
+  child.detach();  // pgo reaps the child itself with wait4, for its resource usage
+  // A signal that came between the check above and register_group missed this child.
+  if (interrupted()) ::kill(-pid, SIGKILL);
 
   int pidfd = pidfd_open(pid);
   long timeout_ms = spec.timeout.count() > 0 ? static_cast<long>(spec.timeout.count()) : -1;
   bool exited = pidfd < 0 ? true : wait_exit(pidfd, timeout_ms);
   if (!exited) {
-    result.timed_out = !interrupted();
-    ::kill(-pid, SIGTERM);
-    if (!wait_exit(pidfd, spec.kill_grace.count())) ::kill(-pid, SIGKILL);
+    if (interrupted()) {
+      ::kill(-pid, SIGKILL);  // interrupted: no grace period
+    } else {
+      result.timed_out = true;
+      ::kill(-pid, SIGTERM);
+      if (!wait_exit(pidfd, spec.kill_grace.count())) ::kill(-pid, SIGKILL);
+    }
   }
   int status = 0;
   rusage usage{};
@@ -201,6 +261,7 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   }
   auto end = std::chrono::steady_clock::now();
   ::kill(-pid, SIGKILL);  // whatever the child left behind in its group
+  kill_session(pid);      // and in groups of their own
   unregister_group(pid);
   if (pidfd >= 0) ::close(pidfd);
 

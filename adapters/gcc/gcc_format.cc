@@ -42,7 +42,10 @@ Flags GccProfileFormat::use_flags(const fs::path& merged, const BuildRequest& re
   Flags f;
   f.compile = {"-fprofile-use=" + gcc_paths::clean(merged).string(),
                "-fprofile-prefix-path=" + gcc_paths::clean(request.build_dir).string(),
-               "-Wmissing-profile", "-Wno-error=missing-profile", "-Wno-error=coverage-mismatch"};
+               "-Wmissing-profile", "-Wno-error=missing-profile", "-Wno-error=coverage-mismatch",
+               // Merged top-N value counters (divmod, indirect calls) can exceed their block's
+               // count; GCC 12 then stops with "corrupted value profile" unless it may correct.
+               "-fprofile-correction"};
   f.link = {"-fprofile-use=" + gcc_paths::clean(merged).string()};
   return f;
 }

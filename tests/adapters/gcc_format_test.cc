@@ -71,6 +71,7 @@ TEST_F(GccFormatTest, InstrumentAndUseFlags) {
   EXPECT_TRUE(has(u.compile, "-fprofile-prefix-path=" + (root_ / "b2").string()));
   EXPECT_TRUE(has(u.compile, "-Wmissing-profile"));
   EXPECT_TRUE(has(u.compile, "-Wno-error=coverage-mismatch"));
+  EXPECT_TRUE(has(u.compile, "-fprofile-correction"));
   EXPECT_THROW(fmt.instrument_flags(BuildRequest{}), Error);
   EXPECT_THROW(GccProfileFormat(GccFormatOptions{}, runner_), Error);
 }

@@ -3,13 +3,17 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "support/atomic_file.h"
+#include "support/error.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -124,6 +128,98 @@ TEST_F(ProcessTest, BackgroundChildrenDieWithTheirParent) {
   pid_t orphan = std::stoi(read_file(dir_ / "pid"));
   for (int i = 0; i < 50 && process_alive(orphan); ++i) usleep(10000);
   EXPECT_FALSE(process_alive(orphan));
+}
+
+// Waits up to ~2 s for `pid` to stop running.
+bool dies_soon(pid_t pid) {
+  for (int i = 0; i < 200 && process_alive(pid); ++i) usleep(10000);
+  return !process_alive(pid);
+}
+
+pid_t read_pid(const fs::path& file) {
+  for (int i = 0; i < 300; ++i) {
+    std::ifstream in(file);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) return pid;
+    usleep(10000);
+  }
+  return 0;
+}
+
+// A command line whose grandchild moves to a process group of its own, as ninja does with
+// every compiler it runs, and ignores SIGTERM; it writes the grandchild's pid to `pid_file`.
+std::string leaves_grandchild_in_own_group(const fs::path& pid_file, const std::string& then) {
+  return "perl -e 'setpgrp(0, 0); $SIG{TERM} = q(IGNORE); exec q(sleep), 30' & echo $! > " +
+         pid_file.string() + "; " + then;
+}
+
+TEST_F(ProcessTest, TimeoutKillsDescendantsInOtherProcessGroups) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", leaves_grandchild_in_own_group(dir_ / "pid", "wait")};
+  spec.timeout = 300ms;
+  spec.kill_grace = 200ms;
+  ProcessResult r = runner_.run(spec);
+  EXPECT_TRUE(r.timed_out);
+  pid_t grandchild = read_pid(dir_ / "pid");
+  ASSERT_GT(grandchild, 0);
+  EXPECT_TRUE(dies_soon(grandchild)) << "pid " << grandchild << " survived in its own process group";
+}
+
+TEST_F(ProcessTest, DescendantsInOtherProcessGroupsDieWithTheChild) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", leaves_grandchild_in_own_group(dir_ / "pid", "sleep 0.2")};
+  ASSERT_TRUE(runner_.run(spec).ok());
+  pid_t grandchild = read_pid(dir_ / "pid");
+  ASSERT_GT(grandchild, 0);
+  EXPECT_TRUE(dies_soon(grandchild)) << "pid " << grandchild << " outlived the run";
+}
+
+// In a forked copy of the test (the interruption is process-wide and permanent): SIGINT
+// while a child runs. Exits 130 if the run ended at once with Error(kInterrupted) and the
+// whole tree is gone, including a grandchild in a process group of its own.
+int interrupt_a_running_tree(const fs::path& pid_file) {
+  install_interrupt_handlers();
+  std::thread([] {
+    std::this_thread::sleep_for(500ms);
+    ::kill(::getpid(), SIGINT);
+  }).detach();
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", leaves_grandchild_in_own_group(pid_file, "sleep 30")};
+  auto start = std::chrono::steady_clock::now();
+  try {
+    SystemProcessRunner().run(spec);
+    std::fprintf(stderr, "run returned normally\n");
+    return 1;
+  } catch (const Error& e) {
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    pid_t grandchild = read_pid(pid_file);
+    if (e.code() != ExitCode::kInterrupted) return std::fprintf(stderr, "wrong error: %s\n", e.what()), 1;
+    if (took > 1.5) return std::fprintf(stderr, "took %.2f s\n", took), 1;
+    if (grandchild <= 0 || !dies_soon(grandchild)) return std::fprintf(stderr, "grandchild survived\n"), 1;
+    return 130;
+  }
+}
+
+TEST_F(ProcessTest, InterruptKillsTheTreeAndThrows) {
+  EXPECT_EXIT(std::exit(interrupt_a_running_tree(dir_ / "pid")), ::testing::ExitedWithCode(130), "");
+}
+
+// pgo killed outright (SIGKILL, no handler runs): the kernel kills its direct children.
+TEST_F(ProcessTest, ChildDiesWhenPgoIsKilled) {
+  fs::path pid_file = dir_ / "pid";
+  pid_t fake_pgo = ::fork();
+  ASSERT_GE(fake_pgo, 0);
+  if (fake_pgo == 0) {
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "echo $$ > " + pid_file.string() + "; exec sleep 30"};
+    SystemProcessRunner().run(spec);
+    ::_exit(0);
+  }
+  pid_t child = read_pid(pid_file);
+  ::kill(fake_pgo, SIGKILL);
+  ::waitpid(fake_pgo, nullptr, 0);
+  ASSERT_GT(child, 0);
+  EXPECT_TRUE(dies_soon(child)) << "the child of a killed pgo kept running";
 }
 
 TEST_F(ProcessTest, MeasuresCpuTimeAndMemory) {
