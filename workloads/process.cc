@@ -198,7 +198,8 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
 
   bp::environment env = boost::this_process::environment();
   for (const auto& name : spec.env_unset) env.erase(name);
-  for (const auto& [name, value] : spec.env) env[name] = value;
+  // set() rather than operator[]: Boost 1.74's find() reads past shorter entries (ASan).
+  for (const auto& [name, value] : spec.env) env.set(name, value);
 
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   std::string cwd = spec.cwd.empty() ? std::filesystem::current_path().string() : spec.cwd.string();

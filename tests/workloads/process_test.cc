@@ -74,6 +74,16 @@ TEST_F(ProcessTest, EnvironmentCwdAndStdin) {
             fs::canonical(dir_).string() + "\nvalue 1\nfrom stdin\nunset\n");
 }
 
+TEST_F(ProcessTest, EnvironmentOverridesAnInheritedVariable) {
+  ::setenv("PGO_TEST_INHERITED", "parent value", 1);
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo $PGO_TEST_INHERITED"};
+  spec.env = {{"PGO_TEST_INHERITED", "child value"}};
+  spec.stdout_file = dir_ / "out";
+  ASSERT_TRUE(runner_.run(spec).ok());
+  EXPECT_EQ(read_file(dir_ / "out"), "child value\n");
+}
+
 TEST_F(ProcessTest, StdoutAndStderrToOneFileKeepBoth) {
   ProcessSpec spec;
   spec.argv = {"sh", "-c", "echo one; echo two >&2; echo three"};
