@@ -9,6 +9,7 @@
 
 #include "adapters/cmake/cmake_build.h"
 #include "orchestrator/bench/runner.h"
+#include "orchestrator/bench/settings.h"
 #include "orchestrator/formats.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/report/exports.h"
@@ -49,25 +50,6 @@ std::map<std::string, fs::path> bins_of(const BuildResult& build) {
   std::map<std::string, fs::path> bins;
   for (const auto& a : build.artifacts) bins[a.target] = a.path;
   return bins;
-}
-
-// The command of a workload against one set of binaries, ready for the runner.
-ProcessSpec workload_spec(const Config& config, const WorkloadSpec& workload, const BuildResult& build,
-                          const fs::path& run_dir) {
-  ExpandContext ctx{config.project_dir, bins_of(build), run_dir};
-  WorkloadSpec expanded = expand_workload(workload, ctx);
-  ProcessSpec spec;
-  spec.argv = expanded.shell ? std::vector<std::string>{"/bin/sh", "-c", join(expanded.run, " ")} : expanded.run;
-  spec.env = expanded.env;
-  spec.cwd = expanded.cwd.empty() ? config.project_dir : config.project_dir / expanded.cwd;
-  if (!expanded.stdin_file.empty()) spec.stdin_file = config.project_dir / expanded.stdin_file;
-  spec.timeout = expanded.timeout;
-  return spec;
-}
-
-std::string targets_label(const WorkloadSpec& workload) {
-  auto targets = referenced_targets(workload);
-  return targets.empty() ? "-" : join(std::vector<std::string>(targets.begin(), targets.end()), ",");
 }
 
 bool files_identical(const fs::path& a, const fs::path& b) {
@@ -199,7 +181,7 @@ class ToolchainPipeline {
       const WorkloadSpec& w = *trained[i];
       for (int r = 0; r < w.repeat; ++r) {
         fs::path run_dir = store_.runs_dir(spec_.name) / "train" / (w.name + "." + std::to_string(r + 1));
-        TrainingRun run{w.name, r, w.repeat, int_weights[i], workload_spec(config_, w, instrumented, run_dir),
+        TrainingRun run{w.name, r, w.repeat, int_weights[i], bench::workload_process(config_, w, bins_of(instrumented), run_dir),
                         run_dir};
         runs.push_back(std::move(run));
       }
@@ -255,22 +237,14 @@ class ToolchainPipeline {
       if (w.bench) benched.push_back(&w);
     for (size_t i = 0; i < benched.size(); ++i) {
       const WorkloadSpec& w = *benched[i];
-      bench::BenchSettings settings;
-      settings.warmup = config_.bench.warmup;
-      settings.min_runs = config_.bench.min_runs;
-      settings.max_runs = config_.bench.max_runs;
-      settings.time_budget_s = config_.bench.time_budget_s;
-      settings.target_ci = config_.bench.target_ci;
-      settings.noise = config_.bench.noise_threshold;
-      settings.compare_output = w.compare_output;
-      settings.work_dir = store_.runs_dir(tc) / "bench" / w.name;
+      bench::BenchSettings settings = bench::bench_settings(config_.bench, w, store_.runs_dir(tc) / "bench" / w.name);
       fs::remove_all(settings.work_dir);
       fs::create_directories(settings.work_dir);
       std::string stage = "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")";
-      WorkloadResult result{tc, targets_label(w), w.name, w.weight, "wall_time", {}};
+      WorkloadResult result{tc, bench::targets_label(w), w.name, w.weight, "wall_time", {}};
       result.bench = timed(report_, progress_, tc, stage, [&] {
-        return bench::bench_pair(runner_, workload_spec(config_, w, baseline, settings.work_dir),
-                                 workload_spec(config_, w, optimized, settings.work_dir),
+        return bench::bench_pair(runner_, bench::workload_process(config_, w, bins_of(baseline), settings.work_dir),
+                                 bench::workload_process(config_, w, bins_of(optimized), settings.work_dir),
                                  settings, [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
       });
       report_.results.push_back(std::move(result));
