@@ -7,6 +7,8 @@
 #include <sstream>
 #include <strings.h>
 
+#include <yaml-cpp/eventhandler.h>
+
 #include "llvm/ADT/StringRef.h"
 #include "support/error.h"
 
@@ -51,10 +53,52 @@ void Reader::fail(const YAML::Mark& m, const std::string& path, const std::strin
 
 void Reader::fail(const Value& v, const std::string& what) const { fail(v.mark, v.path, what); }
 
+namespace {
+
+// Records where each document and its root node start (YAML::Load builds the content).
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> starts, roots;
+  void root(const YAML::Mark& m) {
+    if (roots.size() < starts.size()) roots.push_back(m);
+  }
+  void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { root(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { root(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { root(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    root(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    root(m);
+  }
+  void OnMapEnd() override {}
+};
+
+}  // namespace
+
 YAML::Node Reader::load_single_document(const std::string& text) const {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
+  DocumentStarts docs;
   try {
-    docs = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    // Not YAML::LoadAll: yaml-cpp 0.7 meets a token no document can start with (a stray
+    // ',' after a document) by returning an empty document without consuming it, forever.
+    // Three documents at most tell all: a second one is an error, and a document that
+    // starts where the previous one did means the parser is stuck on that token.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
+      size_t n = docs.starts.size();
+      if (n >= 2 && docs.starts[n - 1].pos == docs.starts[n - 2].pos) {
+        const YAML::Mark& m = docs.starts[n - 1];
+        std::string what = m.pos >= 0 && static_cast<size_t>(m.pos) < text.size()
+                               ? std::string("unexpected '") + text[m.pos] + "'"
+                               : std::string("unexpected content");
+        throw YAML::ParserException(m, what + " where a document or a value should start");
+      }
+    }
   } catch (const YAML::Exception& e) {
     std::ostringstream out;
     out << file_ << ':' << std::max(e.mark.line, 0) + 1 << ':' << std::max(e.mark.column, 0) + 1
@@ -66,8 +110,9 @@ YAML::Node Reader::load_single_document(const std::string& text) const {
       out << " (the line is indented with a tab; YAML allows only spaces)";
     throw Error(ExitCode::kUsage, out.str());
   }
-  if (docs.size() > 1) fail(docs[1].Mark(), "(document)", "only one YAML document is allowed; remove the second '---'");
-  return docs.empty() ? YAML::Node() : docs[0];
+  if (docs.starts.size() > 1)
+    fail(docs.roots.size() > 1 ? docs.roots[1] : docs.starts[1], "(document)", "only one YAML document is allowed; remove the second '---'");
+  return root;
 }
 
 Value document(const YAML::Node& root) { return {root, root.Mark(), "", root.Mark()}; }

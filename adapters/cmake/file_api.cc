@@ -21,6 +21,9 @@ namespace {
 }
 
 json load_json(const fs::path& file) {
+  // Only regular files: a FIFO or a device (/dev/zero) would block or never end.
+  std::error_code ec;
+  if (fs::exists(file, ec) && !fs::is_regular_file(file, ec)) fail(file, "is not a regular file");
   std::ifstream in(file, std::ios::binary);
   if (!in) fail(file, "cannot be read (missing? did the configure step finish?)");
   std::stringstream buffer;
@@ -29,7 +32,7 @@ json load_json(const fs::path& file) {
     json doc = json::parse(buffer.str());
     if (!doc.is_object()) fail(file, "is not a JSON object");
     return doc;
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e400
     fail(file, std::string("malformed JSON: ") + e.what());
   }
 }
@@ -55,6 +58,19 @@ std::string opt_string(const json& obj, const char* key) {
   return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The reply file named by the `jsonFile` member of `obj`. CMake writes plain file names
+// into the reply directory; anything else (an absolute path, "../", a subdirectory) would
+// make pgo read a file outside it, so it is refused.
+fs::path json_file(const json& obj, const fs::path& reply_dir, const fs::path& file,
+                   const std::string& where) {
+  std::string name = need_string(obj, "jsonFile", file, where);
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos)
+    fail(file, "'jsonFile' in " + where + " is '" + name +
+                   "', not a plain file name in the reply directory");
+  return reply_dir / name;
+}
+
 // The reply object of one query kind inside index.reply["client-pgo"].
 fs::path reply_object(const json& client, const char* kind, const fs::path& reply_dir,
                       const fs::path& index) {
@@ -65,7 +81,7 @@ fs::path reply_object(const json& client, const char* kind, const fs::path& repl
   if (auto err = it->find("error"); err != it->end())
     fail(index, std::string("CMake refused query '") + kind + "': " + err->dump());
   std::string where = std::string("reply.") + kClientName + "." + kind;
-  return reply_dir / need_string(*it, "jsonFile", index, where);
+  return json_file(*it, reply_dir, index, where);
 }
 
 CodemodelTarget parse_target(const fs::path& file) {
@@ -184,8 +200,7 @@ Codemodel codemodel_from(const fs::path& dir, const fs::path& file, const std::s
   std::string where = "configuration '" + model.configuration + "'";
   const json& targets = need(*chosen, "targets", json::value_t::array, file, where);
   for (const json& t : targets) {
-    std::string json_file = need_string(t, "jsonFile", file, "a target of " + where);
-    model.targets.push_back(parse_target(dir / json_file));
+    model.targets.push_back(parse_target(json_file(t, dir, file, "a target of " + where)));
   }
   return model;
 }

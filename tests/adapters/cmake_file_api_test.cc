@@ -181,6 +181,48 @@ TEST_F(CMakeFileApiDamaged, NoReplyForOurClientOrQueryRefused) {
   expect_build_error([&] { read_index(dir_); }, {"no 'reply.client-pgo' object"});
 }
 
+// Found by fuzz_cmake_reply (tests/fuzz/crashes/cmake_reply/number-overflow-in-index):
+// nlohmann::json reports 1e400 with out_of_range, not parse_error.
+TEST_F(CMakeFileApiDamaged, NumberOutOfRangeIsMalformedJson) {
+  std::ofstream(recorded(dir_, "codemodel-v2"), std::ios::trunc) << "{\"version\": 1e400}";
+  expect_build_error([&] { parse_codemodel(dir_); }, {"codemodel-v2-", "malformed JSON", "number overflow"});
+}
+
+// CMake writes plain names of files in the reply directory; a reply naming any other file
+// (tests/fuzz/crashes/cmake_reply/json-file-outside-reply-dir) must not make pgo read it.
+TEST_F(CMakeFileApiDamaged, JsonFileMustBeAPlainNameInTheReplyDirectory) {
+  fs::path outside = dir_.parent_path() / (dir_.filename().string() + "-outside.json");
+  std::ofstream(outside) << load(recorded(dir_, "codemodel-v2")).dump();
+  const json original = load(index());
+  json idx = original;
+  for (std::string bad : {std::string("/dev/zero"), outside.string(), "../" + outside.filename().string(),
+                          std::string("sub/x.json"), std::string(".."), std::string("")}) {
+    SCOPED_TRACE(bad);
+    idx["reply"]["client-pgo"]["codemodel-v2"]["jsonFile"] = bad;
+    save(index(), idx);
+    expect_build_error([&] { read_index(dir_); }, {"'jsonFile' in reply.client-pgo.codemodel-v2", "not a plain file name"});
+  }
+  fs::remove(outside);
+  save(index(), original);
+
+  fs::path model = recorded(dir_, "codemodel-v2");
+  json m = load(model);
+  m["configurations"][0]["targets"][0]["jsonFile"] = "../" + recorded(dir_, "target-calc-").filename().string();
+  save(model, m);
+  expect_build_error([&] { parse_codemodel(dir_); }, {"'jsonFile' in a target of configuration", "not a plain file name"});
+}
+
+TEST_F(CMakeFileApiDamaged, ReplyFilesMustBeRegularFiles) {
+  // A device behind a plain name (here /dev/null; /dev/zero would never end) and a directory.
+  fs::path calc = recorded(dir_, "target-calc-");
+  fs::remove(calc);
+  fs::create_symlink("/dev/null", calc);
+  expect_build_error([&] { parse_codemodel(dir_); }, {calc.filename().string(), "is not a regular file"});
+  fs::remove(calc);
+  fs::create_directory(calc);
+  expect_build_error([&] { parse_codemodel(dir_); }, {calc.filename().string(), "is not a regular file"});
+}
+
 TEST_F(CMakeFileApiDamaged, PthreadOnTheLinkLine) {
   fs::path calc = recorded(dir_, "target-calc-");
   json t = load(calc);
