@@ -7,9 +7,10 @@
 #include <set>
 #include <thread>
 
-#include "adapters/cmake/cmake_build.h"
+#include "orchestrator/bench/output_check.h"
 #include "orchestrator/bench/runner.h"
 #include "orchestrator/bench/settings.h"
+#include "orchestrator/build_systems.h"
 #include "orchestrator/formats.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/report/exports.h"
@@ -63,12 +64,12 @@ class ToolchainPipeline {
   ToolchainPipeline(const Config& config, const BuildOptions& options, const ToolchainSpec& spec,
                     ProcessRunner& runner, Progress& progress, Report& report, const ProfileStore& store)
       : config_(config), options_(options), spec_(spec), runner_(runner), progress_(progress), report_(report),
-        store_(store), build_system_(config, spec, runner) {}
+        store_(store), build_system_(make_build_system(config, spec, runner)) {}
 
   void run() {
     const std::string& tc = spec_.name;
     Toolchain toolchain = timed(report_, progress_, tc, "detect", [&] {
-      return build_system_.detect(store_.build_dir(tc, "baseline"));
+      return build_system_->detect(store_.build_dir(tc, "baseline"));
     });
     toolchain.name = tc;
     std::vector<std::string> targets = select_targets();
@@ -78,7 +79,7 @@ class ToolchainPipeline {
     request.jobs = options_.jobs;
     request.kind = BuildKind::Baseline;
     request.build_dir = store_.build_dir(tc, "baseline");
-    BuildResult baseline = timed(report_, progress_, tc, "build baseline", [&] { return build_system_.build(request); });
+    BuildResult baseline = timed(report_, progress_, tc, "build baseline", [&] { return build_system_->build(request); });
 
     request.kind = BuildKind::Instrumented;
     request.build_dir = store_.build_dir(tc, "instrumented");
@@ -92,7 +93,7 @@ class ToolchainPipeline {
     request.flags = format->instrument_flags(request);
     Flags instrument_flags = request.flags;
     BuildResult instrumented =
-        timed(report_, progress_, tc, "build instrumented", [&] { return build_system_.build(request); });
+        timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
 
     TrainingOutcome training = timed(report_, progress_, tc, "train", [&] {
       return train(training_runs(instrumented), *format, runner_, jobs(), options_.keep_going, progress_, tc);
@@ -110,8 +111,14 @@ class ToolchainPipeline {
     request.build_dir = store_.build_dir(tc, "optimized");
     request.flags = format->use_flags(merged.output, request);
     Flags use_flags = request.flags;
-    BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_.build(request); });
+    BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_->build(request); });
     ProfileDiagnostics diagnostics = format->scan_build_output(optimized.output);
+    for (const BuildResult* b : {&baseline, &instrumented, &optimized})
+      for (const std::string& w : b->warnings)
+        if (std::find(report_.warnings.begin(), report_.warnings.end(), tc + ": " + w) == report_.warnings.end()) {
+          report_.warnings.push_back(tc + ": " + w);
+          progress_.note("warning: " + tc + ": " + w);
+        }
 
     std::vector<ProfileReport> profiles;
     for (const auto& target : targets) {
@@ -149,7 +156,7 @@ class ToolchainPipeline {
   }
 
   std::vector<std::string> select_targets() {
-    std::vector<std::string> all = build_system_.executable_targets(store_.build_dir(spec_.name, "baseline"));
+    std::vector<std::string> all = build_system_->executable_targets(store_.build_dir(spec_.name, "baseline"));
     std::vector<std::string> targets = config_.build.targets.empty() ? all : config_.build.targets;
     std::set<std::string> known(all.begin(), all.end());
     for (const auto& t : targets)
@@ -238,6 +245,8 @@ class ToolchainPipeline {
     for (size_t i = 0; i < benched.size(); ++i) {
       const WorkloadSpec& w = *benched[i];
       bench::BenchSettings settings = bench::bench_settings(config_.bench, w, store_.runs_dir(tc) / "bench" / w.name);
+      settings.baseline_check = bench::check_process(config_, w, bins_of(baseline), settings.work_dir);
+      settings.optimized_check = bench::check_process(config_, w, bins_of(optimized), settings.work_dir);
       fs::remove_all(settings.work_dir);
       fs::create_directories(settings.work_dir);
       std::string stage = "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")";
@@ -258,7 +267,7 @@ class ToolchainPipeline {
   Progress& progress_;
   Report& report_;
   const ProfileStore& store_;
-  CMakeBuildSystem build_system_;
+  std::unique_ptr<BuildSystem> build_system_;
 };
 
 }  // namespace
@@ -272,12 +281,14 @@ std::vector<ToolchainSpec> select_toolchains(const Config& config, const std::ve
     auto it = std::find_if(config.toolchains.begin(), config.toolchains.end(),
                            [&](const ToolchainSpec& t) { return t.name == name; });
     if (it == config.toolchains.end()) {
-      if (name == "gcc" || name == "clang") {
+      const std::vector<std::string>& kinds = toolchains_for_system(config.build.system);
+      if (std::find(kinds.begin(), kinds.end(), name) != kinds.end()) {
         selected.push_back(ToolchainSpec{name, "", "", {}});  // known kind, default compilers
         continue;
       }
       throw UsageError("--toolchain " + name + ": unknown toolchain; " + config.file.string() +
-                       " configures: " + join(configured, ", ") + " (pgo knows gcc and clang)");
+                       " configures: " + join(configured, ", ") + " (for build.system " +
+                       config.build.system + " pgo knows " + join(toolchains_for_system(config.build.system), ", ") + ")");
     }
     selected.push_back(*it);
   }

@@ -53,8 +53,6 @@ std::string get_project_path(const Reader& r, const Value& v) {
   return s;
 }
 
-const std::vector<std::string> kToolchains = {"gcc", "clang"};
-
 void check_placeholders(const Reader& r, const Value& v, const std::string& text, const BuildSpec& build) {
   std::vector<Placeholder> found;
   try {
@@ -70,33 +68,96 @@ void check_placeholders(const Reader& r, const Value& v, const std::string& text
                     join_list(build.targets) + ")" + did_you_mean(p.target, build.targets));
 }
 
+const std::vector<std::string> kSystems = {"cmake", "cargo", "go", "command"};
+
+std::vector<std::string> unique_list(const Reader& r, const Value& v, const std::string& what) {
+  std::vector<std::string> items = get_string_list(r, v, false);
+  for (size_t i = 1; i < items.size(); ++i)
+    if (std::find(items.begin(), items.begin() + i, items[i]) != items.begin() + i)
+      r.fail(element(v, i), "duplicate " + what + " '" + items[i] + "'");
+  return items;
+}
+
+// A list is an argv; a string is a shell line (the user's own build command, so a shell
+// is what they expect there; workload commands need an explicit shell: true).
+CommandLine get_command(const Reader& r, const Value& v) {
+  CommandLine c;
+  c.pos = pos_of(v.mark);
+  if (v.node.IsScalar()) {
+    c.argv = {get_string(r, v)};
+    c.shell = true;
+    return c;
+  }
+  if (get_list(r, v).size() == 0) r.fail(v, "must not be empty; give the command as a list or a shell line");
+  for (size_t i = 0; i < v.node.size(); ++i) c.argv.push_back(get_string(r, element(v, i), i > 0));
+  return c;
+}
+
+// Artifact paths stay inside the build tree: pgo copies and compares them.
+std::map<std::string, std::string> get_artifacts(const Reader& r, const Value& v) {
+  MapView m(r, v, {});
+  std::map<std::string, std::string> out;
+  for (const auto& [target, val] : m.fields()) {
+    std::string path = get_string(r, val);
+    fs::path norm = fs::path(path).lexically_normal();
+    if (fs::path(path).is_absolute() || (!norm.empty() && *norm.begin() == ".."))
+      r.fail(val, "'" + path + "' must be a path relative to the build tree, inside it");
+    out[target] = path;
+  }
+  if (out.empty()) r.fail(v, "needs at least one artifact (target name: path of the executable)");
+  return out;
+}
+
 BuildSpec parse_build(const Reader& r, const Value& v) {
   BuildSpec b;
-  MapView m(r, v, {"system", "source_dir", "build_type", "configure_args", "targets"});
-  if (const Value* f = m.find("system")) {
-    b.system = get_string(r, *f);
-    if (b.system != "cmake") {
-      bool later = b.system == "cargo" || b.system == "go" || b.system == "command";
-      r.fail(*f, "build system '" + b.system + "' is " + (later ? "not supported yet" : "unknown") +
-                     did_you_mean(b.system, {"cmake"}) + "; supported: cmake");
-    }
+  std::string system = "cmake";
+  MapView probe(r, v, {});  // the system decides which other keys are valid
+  if (const Value* f = probe.find("system")) {
+    system = get_string(r, *f);
+    b.system_pos = pos_of(f->mark);
+    if (std::find(kSystems.begin(), kSystems.end(), system) == kSystems.end())
+      r.fail(*f, "unknown build system '" + system + "'" + did_you_mean(system, kSystems) +
+                     "; supported: cmake, cargo, go, command");
   }
-  if (const Value* f = m.find("source_dir")) b.source_dir = get_string(r, *f);
+  b.system = system;
+  std::vector<std::string> keys = {"system", "source_dir"};
+  if (system == "cmake") keys.insert(keys.end(), {"build_type", "configure_args", "targets"});
+  if (system == "cargo") keys.insert(keys.end(), {"package", "bins", "features", "profile"});
+  if (system == "go") keys.insert(keys.end(), {"packages"});
+  if (system == "command") keys.insert(keys.end(), {"configure", "build", "artifacts", "copy_source"});
+  MapView m(r, v, keys);
+  if (const Value* f = m.find("source_dir")) b.source_dir = get_project_path(r, *f);
   if (const Value* f = m.find("build_type")) b.build_type = get_string(r, *f);
   if (const Value* f = m.find("configure_args")) b.configure_args = get_string_list(r, *f, true);
-  if (const Value* f = m.find("targets")) {
+  for (const char* key : {"targets", "bins"})
+    if (const Value* f = m.find(key)) {
+      b.targets_pos = pos_of(f->mark);
+      b.targets = unique_list(r, *f, "target");
+    }
+  if (const Value* f = m.find("package")) b.package = get_string(r, *f);
+  if (const Value* f = m.find("features")) b.features = unique_list(r, *f, "feature");
+  if (const Value* f = m.find("profile")) b.profile = get_string(r, *f);
+  if (const Value* f = m.find("packages")) {
     b.targets_pos = pos_of(f->mark);
-    b.targets = get_string_list(r, *f, false);
-    for (size_t i = 1; i < b.targets.size(); ++i)
-      if (std::find(b.targets.begin(), b.targets.begin() + i, b.targets[i]) != b.targets.begin() + i)
-        r.fail(element(*f, i), "duplicate target '" + b.targets[i] + "'");
+    b.packages = unique_list(r, *f, "package");
+  }
+  if (system == "command") {
+    if (const Value* f = m.find("configure")) b.configure = get_command(r, *f);
+    b.build = get_command(r, m.require("build"));
+    const Value& artifacts = m.require("artifacts");
+    b.targets_pos = pos_of(artifacts.mark);
+    b.artifacts = get_artifacts(r, artifacts);
+    for (const auto& [target, path] : b.artifacts) b.targets.push_back(target);
+    if (const Value* f = m.find("copy_source")) b.copy_source = get_bool(r, *f);
   }
   return b;
 }
 
-std::vector<ToolchainSpec> parse_toolchains(const Reader& r, const Value& v) {
+std::vector<ToolchainSpec> parse_toolchains(const Reader& r, const Value& v, const BuildSpec& build) {
+  const std::vector<std::string>& allowed = toolchains_for_system(build.system);
+  std::string names = join_list(allowed);
   std::vector<ToolchainSpec> out;
-  if (get_list(r, v).size() == 0) r.fail(v, "needs at least one toolchain (gcc or clang)");
+  if (get_list(r, v).size() == 0) r.fail(v, "needs at least one toolchain (" + names + ")");
   for (size_t i = 0; i < v.node.size(); ++i) {
     Value e = element(v, i);
     ToolchainSpec t;
@@ -108,12 +169,15 @@ std::vector<ToolchainSpec> parse_toolchains(const Reader& r, const Value& v) {
       if (const Value* f = m.find("cc")) t.cc = get_string(r, *f);
       if (const Value* f = m.find("cxx")) t.cxx = get_string(r, *f);
     } else if (!e.node.IsScalar()) {
-      r.fail(e, "expected a toolchain name (gcc or clang) or a map {name, cc, cxx}, got " + describe(e.node));
+      r.fail(e, "expected a toolchain name (" + names + ") or a map {name, cc, cxx}, got " + describe(e.node));
     }
     t.name = get_string(r, name);
-    if (std::find(kToolchains.begin(), kToolchains.end(), t.name) == kToolchains.end())
-      r.fail(name, "unknown toolchain '" + t.name + "'" + did_you_mean(t.name, kToolchains) +
-                       "; supported: gcc, clang");
+    if (std::find(allowed.begin(), allowed.end(), t.name) == allowed.end()) {
+      bool known = t.name == "gcc" || t.name == "clang" || t.name == "rust" || t.name == "go";
+      r.fail(name, (known ? "toolchain '" + t.name + "' does not build a " + build.system + " project"
+                          : "unknown toolchain '" + t.name + "'" + did_you_mean(t.name, allowed)) +
+                       "; build.system " + build.system + " takes: " + names);
+    }
     for (const ToolchainSpec& prev : out)
       if (prev.name == t.name)
         r.fail(name, "duplicate toolchain '" + t.name + "' (first at line " + std::to_string(prev.pos.line) + ")");
@@ -136,7 +200,7 @@ bool valid_env_name(const std::string& s) {
 WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& build) {
   WorkloadSpec w;
   MapView m(r, v, {"name", "run", "shell", "env", "cwd", "stdin", "repeat", "timeout", "weight",
-                   "compare_output", "train", "bench"});
+                   "compare_output", "check", "train", "bench"});
   w.pos = pos_of(v.mark);
   const Value& name = m.require("name");
   w.name = get_string(r, name);
@@ -179,6 +243,26 @@ WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& bu
     if (w.weight <= 0) r.fail(*f, "must be greater than zero, got " + f->node.Scalar());
   }
   if (const Value* f = m.find("compare_output")) w.compare_output = get_bool(r, *f);
+  if (const Value* f = m.find("check")) {
+    // A list is an argv; a string is a shell line, which (as for run) needs shell: true.
+    w.check_shell = f->node.IsScalar();
+    if (w.check_shell && !w.shell)
+      r.fail(*f, "check is a string but shell is false; write the check as a list, e.g. "
+                 "[\"cmp\", \"out.txt\", \"${project}/expected.txt\"], or set shell: true to run it with /bin/sh -c");
+    if (w.check_shell) {
+      w.check = {get_string(r, *f)};
+      check_placeholders(r, *f, w.check[0], build);
+    } else {
+      if (get_list(r, *f).size() == 0)
+        r.fail(*f, "must not be empty; give the checking program and its arguments, e.g. "
+                   "[\"cmp\", \"out.txt\", \"${project}/expected.txt\"], or leave check out");
+      for (size_t i = 0; i < f->node.size(); ++i) {
+        Value e = element(*f, i);
+        w.check.push_back(get_string(r, e, i > 0));
+        check_placeholders(r, e, w.check.back(), build);
+      }
+    }
+  }
   if (const Value* f = m.find("train")) w.train = get_bool(r, *f);
   if (const Value* f = m.find("bench")) w.bench = get_bool(r, *f);
   if (w.timeout.count() <= 0) r.fail(m.require("timeout"), "must be at least 1ms");
@@ -233,20 +317,39 @@ MergeSpec parse_merge(const Reader& r, const Value& v) {
   return out;
 }
 
+StalenessSpec parse_staleness(const Reader& r, const Value& v) {
+  StalenessSpec out;
+  MapView m(r, v, {"min_weighted_match", "max_age"});
+  if (const Value* f = m.find("min_weighted_match")) {
+    out.min_weighted_match = get_number(r, *f);
+    if (out.min_weighted_match < 0 || out.min_weighted_match > 1)
+      r.fail(*f, "must be a share 0 <= x <= 1 (0.9 is 90%), got " + f->node.Scalar());
+  }
+  if (const Value* f = m.find("max_age")) out.max_age_s = get_duration(r, *f);
+  return out;
+}
+
 Config parse_document(const Reader& r, const YAML::Node& root) {
   Config c;
   Value top = yaml::document(root);
   if (!root.IsMap()) r.fail(top, "expected a map of settings (version, build, toolchains, workloads, ...), got " +
                                      describe(root));
-  MapView m(r, top, {"version", "build", "toolchains", "workloads", "bench", "merge", "store"});
+  MapView m(r, top, {"version", "build", "toolchains", "workloads", "bench", "merge", "store", "staleness"});
   const Value& version = m.require("version");
   std::string vs = scalar(r, version, "the number 1");
   if (vs != "1") r.fail(version, "unsupported version '" + vs + "'; this pgo reads version 1");
   if (const Value* f = m.find("build")) c.build = parse_build(r, *f);
-  c.toolchains = parse_toolchains(r, m.require("toolchains"));
+  if (const Value* f = m.find("toolchains")) {
+    c.toolchains = parse_toolchains(r, *f, c.build);
+  } else if (c.build.system == "cargo" || c.build.system == "go") {
+    c.toolchains = {ToolchainSpec{toolchains_for_system(c.build.system).front(), "", "", {}}};
+  } else {
+    m.require("toolchains");  // C and C++ projects say which compilers to use
+  }
   c.workloads = parse_workloads(r, m.require("workloads"), c.build);
   if (const Value* f = m.find("bench")) c.bench = parse_bench(r, *f);
   if (const Value* f = m.find("merge")) c.merge = parse_merge(r, *f);
+  if (const Value* f = m.find("staleness")) c.staleness = parse_staleness(r, *f);
   if (const Value* f = m.find("store")) {
     std::string s = get_project_path(r, *f);
     fs::path norm = fs::path(s).lexically_normal();
@@ -257,6 +360,13 @@ Config parse_document(const Reader& r, const YAML::Node& root) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& toolchains_for_system(const std::string& system) {
+  static const std::vector<std::string> c_family = {"gcc", "clang"}, rust = {"rust"}, go = {"go"};
+  if (system == "cargo") return rust;
+  if (system == "go") return go;
+  return c_family;
+}
 
 std::string to_string(FailureMode mode) {
   switch (mode) {

@@ -19,20 +19,44 @@ struct SourcePos {
 };
 
 struct ToolchainSpec {
-  std::string name;  // "gcc" or "clang"
+  std::string name;  // "gcc", "clang" (cmake, command), "rust" (cargo) or "go" (go)
   std::string cc;    // C compiler; empty: the default, gcc / clang-22 (then clang)
   std::string cxx;   // C++ compiler; empty: the default, g++ / clang++-22 (then clang++)
   SourcePos pos;
 };
 
+// A build command of `build.system: command`: an argv, or one shell line (then `shell`).
+struct CommandLine {
+  std::vector<std::string> argv;             // with shell: {the line}
+  bool shell = false;                        // given as a string: run with /bin/sh -c
+  SourcePos pos;
+  bool empty() const { return argv.empty(); }
+};
+
 struct BuildSpec {
-  std::string system = "cmake";
+  std::string system = "cmake";              // cmake | cargo | go | command
   std::filesystem::path source_dir = ".";   // relative to the project directory
-  std::string build_type = "Release";
-  std::vector<std::string> configure_args;
   std::vector<std::string> targets;          // empty: every executable target
   SourcePos targets_pos;
+  SourcePos system_pos;
+  // cmake
+  std::string build_type = "Release";
+  std::vector<std::string> configure_args;
+  // cargo: `targets` are the binary targets (`bins` is the same key, Cargo's word)
+  std::string package;                       // -p <package>; empty: the workspace default
+  std::vector<std::string> features;         // --features a,b
+  std::string profile = "release";           // --profile
+  // go: main packages, one `go build` each (-pgo applies to every main on a command line)
+  std::vector<std::string> packages;         // e.g. ["./cmd/app"]; empty: "."
+  // command (make, autotools, Meson, ...)
+  CommandLine configure;                     // optional
+  CommandLine build;                         // required
+  std::map<std::string, std::string> artifacts;  // target -> path relative to the build tree
+  bool copy_source = true;                   // build in a fresh copy of source_dir (else out of tree)
 };
+
+// Which toolchains go with which build system, and which is implied when none is given.
+const std::vector<std::string>& toolchains_for_system(const std::string& system);
 
 struct WorkloadSpec {
   std::string name;
@@ -45,6 +69,11 @@ struct WorkloadSpec {
   std::chrono::milliseconds timeout{std::chrono::minutes(10)};
   double weight = 1.0;                       // merge weight and geometric-mean weight
   bool compare_output = true;                // stdout and exit status must match in bench
+  // Output check run after every benchmark run of each binary, in the workload's cwd and
+  // environment; a non-zero exit fails the benchmark. An argv, or (`check_shell`: written as
+  // a string, allowed with shell: true) one /bin/sh -c line; placeholders as in `run`.
+  std::vector<std::string> check;
+  bool check_shell = false;
   bool train = true;                         // used for training
   bool bench = true;                         // used for benchmarking
   SourcePos pos;
@@ -63,6 +92,12 @@ struct MergeSpec {
   FailureMode failure_mode = FailureMode::Any;
 };
 
+// `pgo status` thresholds (docs/staleness.md).
+struct StalenessSpec {
+  double min_weighted_match = 0.9;  // stale below this share of counts in unchanged functions
+  std::optional<double> max_age_s;  // stale when older; unset: no age limit
+};
+
 struct Config {
   std::filesystem::path file;                // the pgo.yaml that was read (absolute)
   std::filesystem::path project_dir;         // its directory (absolute)
@@ -72,6 +107,7 @@ struct Config {
   std::vector<WorkloadSpec> workloads;       // at least one
   BenchSpec bench;
   MergeSpec merge;
+  StalenessSpec staleness;
   std::filesystem::path store_dir = ".pgo";  // relative to the project
 };
 
@@ -83,7 +119,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file);
 
 std::string to_string(FailureMode mode);
 
-// "500ms", "30s", "10m", "1.5h", or a bare number of seconds ("90", "2.5") -> seconds.
+// "500ms", "30s", "10m", "1.5h", "30d", or a bare number of seconds ("90", "2.5") -> seconds.
 // nullopt if malformed, negative or not finite.
 std::optional<double> parse_duration_seconds(std::string_view text);
 

@@ -147,6 +147,36 @@ TEST(ConfigTest, AcceptedSpellings) {
   EXPECT_DOUBLE_EQ(c.bench.time_budget_s, 2.5);
 }
 
+TEST(ConfigTest, CargoAndGoImplyTheirToolchain) {
+  const std::string workloads = "workloads:\n  - name: a\n    run: [\"${bin:app}\"]\n";
+  Config cargo = parse_config("version: 1\nbuild:\n  system: cargo\n  package: app\n  bins: [app]\n"
+                              "  features: [simd]\n  profile: bench\n" + workloads, "pgo.yaml");
+  ASSERT_EQ(cargo.toolchains.size(), 1u);
+  EXPECT_EQ(cargo.toolchains[0].name, "rust");
+  EXPECT_EQ(cargo.build.targets, std::vector<std::string>{"app"});
+  EXPECT_EQ(cargo.build.features, std::vector<std::string>{"simd"});
+  EXPECT_EQ(cargo.build.profile, "bench");
+  EXPECT_EQ(cargo.build.package, "app");
+  Config go = parse_config("version: 1\nbuild:\n  system: go\n  packages: [./cmd/app]\n" + workloads, "pgo.yaml");
+  ASSERT_EQ(go.toolchains.size(), 1u);
+  EXPECT_EQ(go.toolchains[0].name, "go");
+  EXPECT_EQ(go.build.packages, std::vector<std::string>{"./cmd/app"});
+}
+
+TEST(ConfigTest, CommandBuildTakesArgvOrShellLine) {
+  Config c = parse_config(Replace(kBase, "[gcc]", "[gcc, clang]") +
+                              "build:\n  system: command\n  configure: [./configure, --quiet]\n"
+                              "  build: make -j2 app\n  artifacts: {app: out/app}\n  copy_source: false\n",
+                          "pgo.yaml");
+  EXPECT_EQ(c.build.configure.argv, (std::vector<std::string>{"./configure", "--quiet"}));
+  EXPECT_FALSE(c.build.configure.shell);
+  EXPECT_EQ(c.build.build.argv, std::vector<std::string>{"make -j2 app"});
+  EXPECT_TRUE(c.build.build.shell);
+  EXPECT_EQ(c.build.artifacts.at("app"), "out/app");
+  EXPECT_EQ(c.build.targets, std::vector<std::string>{"app"});
+  EXPECT_FALSE(c.build.copy_source);
+}
+
 TEST(ConfigTest, ParseDuration) {
   EXPECT_EQ(parse_duration_seconds("500ms"), 0.5);
   EXPECT_EQ(parse_duration_seconds("30s"), 30);
@@ -252,10 +282,18 @@ std::vector<BadCase> Cases() {
       {"UnknownKeyListsValid", W("frobnicate: 1"), "6:5: workloads[0].frobnicate: ",
        {"unknown key 'frobnicate'", "valid keys: name, run, shell"}},
       {"DuplicateKey", W("run: [b]"), "6:5: workloads[0].run: ", {"duplicate key 'run' (first at line 5)"}},
-      {"BuildSystemLater", kBase + "build:\n  system: cargo\n", "7:11: build.system: ",
-       {"'cargo' is not supported yet", "supported: cmake"}},
+      {"ToolchainWrongForSystem", kBase + "build:\n  system: cargo\n", "2:14: toolchains[0]: ",
+       {"toolchain 'gcc' does not build a cargo project", "takes: rust"}},
       {"BuildSystemTypo", kBase + "build:\n  system: cmkae\n", "7:11: build.system: ",
-       {"unknown", "did you mean 'cmake'?", "supported: cmake"}},
+       {"unknown", "did you mean 'cmake'?", "supported: cmake, cargo, go, command"}},
+      {"CmakeKeyInCargo", kBase + "build:\n  system: cargo\n  build_type: Debug\n", "8:3: build.build_type: ",
+       {"unknown key 'build_type'"}},
+      {"CommandWithoutBuild", kBase + "build:\n  system: command\n  artifacts: {a: a}\n", "7:3: build.build: ",
+       {"required key 'build' is missing"}},
+      {"CommandArtifactOutside", kBase + "build:\n  system: command\n  build: make\n  artifacts: {a: ../a}\n",
+       "9:18: build.artifacts.a: ", {"inside it"}},
+      {"CommandEmptyBuild", kBase + "build:\n  system: command\n  build: []\n  artifacts: {a: a}\n",
+       "8:10: build.build: ", {"must not be empty"}},
       {"BuildIsEmpty", kBase + "build:\n", "6:1: build: ", {"has no value"}},
       {"ConfigureArgsMap", kBase + "build:\n  configure_args: {a: 1}\n", "7:19: build.configure_args: ",
        {"expected a list, got a map"}},
@@ -263,7 +301,7 @@ std::vector<BadCase> Cases() {
       {"NoToolchains", Replace(kBase, "[gcc]", "[]"), "2:13: toolchains: ", {"at least one toolchain"}},
       {"ToolchainsString", Replace(kBase, "[gcc]", "gcc"), "2:13: toolchains: ", {"expected a list", "'gcc'"}},
       {"UnknownToolchain", Replace(kBase, "[gcc]", "[gcc, clamg]"), "2:19: toolchains[1]: ",
-       {"unknown toolchain 'clamg'", "did you mean 'clang'?", "supported: gcc, clang"}},
+       {"unknown toolchain 'clamg'", "did you mean 'clang'?", "takes: gcc, clang"}},
       {"DuplicateToolchain", kTwoToolchains, "4:11: toolchains[1].name: ",
        {"duplicate toolchain 'gcc' (first at line 3)"}},
       {"ToolchainWithoutName", Replace(kTwoToolchains, "name: gcc", "cxx: g++"), "4:5: toolchains[1].name: ",
