@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "orchestrator/bench/output_check.h"
 #include "support/atomic_file.h"
 #include "support/hash.h"
 #include "support/strings.h"
@@ -191,6 +192,17 @@ InstructionResult count_instructions(ProcessRunner& runner, Counter counter, con
       std::optional<uint64_t> count = read_count(counter, prefix);
       if (!count || *count == 0) { fail(std::string(to_string(counter)) + " reported no instruction count"); break; }
       counts[who].push_back(*count);
+      if (const std::optional<ProcessSpec>& check = who == 0 ? s.baseline_check : s.optimized_check) {
+        result.output_checked = true;
+        std::string problem = run_output_check(runner, *check, s.work_dir / (std::string(names[who]) + ".check.log"));
+        throw_if_interrupted();
+        if (!problem.empty()) {
+          result.failed = true;
+          result.failure = label + ": " + problem + " (the run itself: " + r.describe() + "; command: " +
+                           shell_quote_for_display(specs[who]->argv) + ")";
+          break;
+        }
+      }
       if (!s.compare_output || !result.outputs_match) continue;
       const std::string hash = fs::exists(spec.stdout_file) ? sha256_file(spec.stdout_file) : sha256_hex("");
       if (ref_hash.empty()) ref_hash = hash;

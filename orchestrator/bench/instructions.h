@@ -59,6 +59,8 @@ struct InstructionSettings {
   double noise = 0.01;
   bool compare_output = true;  // stdout hash and exit status must equal the baseline's first run
   std::filesystem::path work_dir;  // required: stdout and counter files
+  // The output check after each run of that binary, as in BenchSettings; nullopt: none.
+  std::optional<ProcessSpec> baseline_check, optimized_check;
 };
 
 struct InstructionStats {
@@ -76,7 +78,8 @@ struct InstructionResult {
   Verdict verdict = Verdict::NoChange;
   bool outputs_compared = false, outputs_match = true;
   std::string mismatch;
-  bool failed = false;  // a run failed or the counter reported nothing
+  bool output_checked = false;  // the output check ran
+  bool failed = false;  // a run or its output check failed, or the counter reported nothing
   std::string failure;
 };
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "orchestrator/bench/output_check.h"
 #include "support/hash.h"
 #include "support/strings.h"
 
@@ -25,6 +26,8 @@ void validate(const BenchSettings& s) {
   if (!(s.time_budget_s >= 0)) throw std::invalid_argument("bench: time budget must be >= 0");
   if (s.compare_output && s.work_dir.empty())
     throw std::invalid_argument("bench: compare_output needs a work_dir for stdout files");
+  if ((s.baseline_check || s.optimized_check) && s.work_dir.empty())
+    throw std::invalid_argument("bench: an output check needs a work_dir for its log");
 }
 
 // Median of integer-valued RSS figures, rounded down to a whole kB.
@@ -73,7 +76,8 @@ class PairBench {
  public:
   PairBench(ProcessRunner& runner, const ProcessSpec& base, const ProcessSpec& opt,
             const BenchSettings& settings)
-      : runner_(runner), spec_{base, opt}, s_(settings), rng_(settings.seed) {
+      : runner_(runner), spec_{base, opt}, check_{settings.baseline_check, settings.optimized_check},
+        s_(settings), rng_(settings.seed) {
     if (s_.compare_output) {
       std::filesystem::create_directories(s_.work_dir);
       for (int who : {kBase, kOpt})
@@ -94,6 +98,7 @@ class PairBench {
       r[who] = runner_.run(spec_[who]);
       if (r[who].spawn_failed || r[who].timed_out || r[who].signal != 0)
         return fail(result, who, timed, index, r[who].describe());
+      if (check_[who] && !run_check(who, r[who], timed, index, result)) return false;
     }
     // Exit statuses: the baseline's first one is the reference (a workload may exit 1 by design).
     if (!ref_exit_) ref_exit_ = r[kBase].exit_code;
@@ -142,6 +147,19 @@ class PairBench {
     return false;
   }
 
+  // The output check right after `who`'s run; false (and the failure recorded) when it failed.
+  bool run_check(int who, const ProcessResult& run, bool timed, int index, BenchResult& result) {
+    result.output_checked = true;
+    const std::string problem =
+        run_output_check(runner_, *check_[who], s_.work_dir / (std::string(binary_name(who)) + ".check.log"));
+    throw_if_interrupted();  // a check killed by Ctrl-C is no finding
+    if (problem.empty()) return true;
+    result.failed = true;
+    result.failure = label(who, timed, index) + ": " + problem + " (the run itself: " + run.describe() +
+                     "; command: " + shell_quote_for_display(spec_[who].argv) + ")";
+    return false;
+  }
+
   static std::string hash_of(const std::filesystem::path& file) {
     // A run that printed nothing may leave no file behind.
     return std::filesystem::exists(file) ? sha256_file(file) : sha256_hex("");
@@ -184,6 +202,7 @@ class PairBench {
 
   ProcessRunner& runner_;
   std::array<ProcessSpec, 2> spec_;
+  std::array<std::optional<ProcessSpec>, 2> check_;
   const BenchSettings& s_;
   std::mt19937_64 rng_;
   std::optional<int> ref_exit_;

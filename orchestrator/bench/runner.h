@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct BenchSettings {
   std::filesystem::path work_dir;  // stdout files go here; required when compare_output
   // Monotonic seconds; empty: std::chrono::steady_clock. Tests inject a fake clock.
   std::function<double()> clock;
+  // The workload's output check bound to each binary (bench/output_check.h), run right after
+  // each of that binary's runs, warm-ups included, before the other binary can overwrite
+  // what it wrote; not timed. A non-zero exit fails the benchmark. nullopt: no check.
+  std::optional<ProcessSpec> baseline_check, optimized_check;
 };
 
 struct RunSample {
@@ -71,7 +76,9 @@ struct BenchResult {
   bool outputs_match = true;      // every run's stdout and exit status equal the baseline's
   std::string mismatch;           // the first difference, empty if none
 
-  bool failed = false;  // a run crashed, timed out, could not start, or exited non-zero
+  bool output_checked = false;  // the workload's output check ran (and passed, unless failed)
+
+  bool failed = false;  // a run crashed, timed out, could not start, exited non-zero, or failed its check
   std::string failure;  // which binary, which run, what happened
 
   StopReason stop_reason = StopReason::MaxRuns;

@@ -11,8 +11,10 @@
 #include "adapters/cmake/file_api.h"
 #include "orchestrator/bench/compare.h"
 #include "orchestrator/bench/instructions.h"
+#include "orchestrator/bench/output_check.h"
 #include "orchestrator/bench/settings.h"
 #include "orchestrator/cli/commands.h"
+#include "orchestrator/cli/common.h"
 #include "orchestrator/pipeline.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/report/json.h"
@@ -128,6 +130,7 @@ WorkloadResult instruction_workload_result(const std::string& tc, const Workload
   b.outputs_compared = ir.outputs_compared;
   b.outputs_match = ir.outputs_match;
   b.mismatch = ir.mismatch;
+  b.output_checked = ir.output_checked;
   b.failed = ir.failed;
   b.failure = ir.failure;
   b.baseline.runs = static_cast<int>(ir.baseline.counts.size());
@@ -219,9 +222,7 @@ int run_compare(const BenchArgs& args) {
 }
 
 int run_bench(const BenchArgs& args) {
-  if (!fs::is_directory(args.directory)) throw UsageError("-C " + args.directory + ": no such directory");
-  fs::path file = args.config.empty() ? fs::absolute(args.directory) / "pgo.yaml" : fs::absolute(args.config);
-  Config config = load_config(file);
+  Config config = load_project_config(args.directory, args.config);
   ProfileStore store(config.project_dir / config.store_dir);
   std::vector<ToolchainSpec> toolchains = select_toolchains(config, args.toolchains);
   if (args.toolchains.empty()) {  // every configured toolchain that `pgo build` has built
@@ -285,14 +286,18 @@ int run_bench(const BenchArgs& args) {
       ProcessSpec a = bench::workload_process(config, w, a_bins, work_dir);
       ProcessSpec b = bench::workload_process(config, w, b_bins, work_dir);
       progress.stage(tc, "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")");
+      std::optional<ProcessSpec> a_check = bench::check_process(config, w, a_bins, work_dir);
+      std::optional<ProcessSpec> b_check = bench::check_process(config, w, b_bins, work_dir);
       if (instructions) {
-        bench::InstructionSettings s{3, config.bench.noise_threshold, w.compare_output, work_dir};
+        bench::InstructionSettings s{3, config.bench.noise_threshold, w.compare_output, work_dir, a_check, b_check};
         bench::InstructionResult ir = bench::count_instructions(runner, *counter, a, b, s);
         report.results.push_back(instruction_workload_result(tc, w, ir));
         counts.push_back(std::move(ir));
       } else {
         bench::BenchSettings s = bench::bench_settings(config.bench, w, work_dir);
         if (args.seed) s.seed = *args.seed;
+        s.baseline_check = a_check;
+        s.optimized_check = b_check;
         WorkloadResult result{tc, bench::targets_label(w), w.name, w.weight, "wall_time", {}};
         result.bench = bench::bench_pair(runner, a, b, s, [&](int run, int max_runs) {
           progress.step(run, max_runs, "rounds");
@@ -346,8 +351,7 @@ Action add_bench_command(CLI::App& app) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Benchmark the baseline and optimized binaries of the last `pgo build`, or compare two reports");
-  cmd->add_option("-C,--directory", args->directory, "Run in DIR (where pgo.yaml is)")->type_name("DIR");
-  cmd->add_option("--config", args->config, "Read FILE instead of DIR/pgo.yaml")->type_name("FILE");
+  add_project_options(cmd, args->directory, args->config);
   cmd->add_option("--toolchain", args->toolchains, "gcc or clang; repeat for both (default: the toolchains in pgo.yaml)")
       ->type_name("NAME")
       ->check(CLI::IsMember({"gcc", "clang"}));

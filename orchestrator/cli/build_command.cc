@@ -3,14 +3,13 @@
 #include <memory>
 
 #include "orchestrator/cli/commands.h"
+#include "orchestrator/cli/common.h"
 #include "orchestrator/pipeline.h"
 #include "orchestrator/report/json.h"
 #include "orchestrator/report/terminal.h"
 #include "support/error.h"
 #include "workloads/config.h"
 #include "workloads/process.h"
-
-namespace fs = std::filesystem;
 
 namespace pgo::cli {
 namespace {
@@ -23,17 +22,19 @@ struct BuildArgs {
   bool json = false;
   bool keep_going = false;
   bool no_bench = false;
+  bool force = false;  // --force / --no-reuse
+  bool reuse = false;  // --reuse: build from the stored profile when it is fresh
 };
 
 int run(const BuildArgs& args) {
-  if (!fs::is_directory(args.directory)) throw UsageError("-C " + args.directory + ": no such directory");
-  fs::path file = args.config.empty() ? fs::absolute(args.directory) / "pgo.yaml" : fs::absolute(args.config);
-  Config config = load_config(file);
+  Config config = load_project_config(args.directory, args.config);
   BuildOptions options;
   options.toolchains = args.toolchains;
   options.jobs = args.jobs;
   options.keep_going = args.keep_going;
   options.bench = !args.no_bench;
+  options.force = args.force;
+  options.reuse_stored = args.reuse;
   options.pgo_version = PGO_VERSION;
   SystemProcessRunner runner;
   Progress progress;
@@ -64,8 +65,7 @@ int run(const BuildArgs& args) {
 Action add_build_command(CLI::App& app) {
   auto args = std::make_shared<BuildArgs>();
   CLI::App* cmd = app.add_subcommand("build", "Build, train, merge, rebuild with the profile, benchmark, and store");
-  cmd->add_option("-C,--directory", args->directory, "Run in DIR (where pgo.yaml is)")->type_name("DIR");
-  cmd->add_option("--config", args->config, "Read FILE instead of DIR/pgo.yaml")->type_name("FILE");
+  add_project_options(cmd, args->directory, args->config);
   cmd->add_option("--toolchain", args->toolchains, "gcc or clang; repeat for both (default: the toolchains in pgo.yaml)")
       ->type_name("NAME")
       ->check(CLI::IsMember({"gcc", "clang"}));
@@ -75,6 +75,13 @@ Action add_build_command(CLI::App& app) {
   cmd->add_flag("--keep-going", args->keep_going,
                 "Leave failing training runs out of the profile instead of stopping (exit 4)");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
+  CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force,
+                                     "Train and benchmark again even when nothing changed since the last build "
+                                     "(by default unchanged binaries and workloads reuse the last profile and results)");
+  cmd->add_flag("--reuse", args->reuse,
+                "Build optimized straight from the stored profile when it is fresh (same toolchain, flags, sources, "
+                "workloads), skipping the instrumented build and training; regenerate it when stale")
+      ->excludes(force);
   return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
 }
 

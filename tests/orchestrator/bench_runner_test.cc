@@ -338,6 +338,103 @@ TEST_F(BenchRunnerTest, TimeoutAndSpawnFailureAreFailures) {
   EXPECT_NE(r.failure.find("could not start: No such file"), std::string::npos) << r.failure;
 }
 
+// Output checks: "check-base" / "check-opt" stand for the check bound to each binary.
+ProcessSpec check_spec(const std::string& name) {
+  ProcessSpec spec;
+  spec.argv = {name, "out.txt", "/p/expected.txt"};
+  return spec;
+}
+
+TEST_F(BenchRunnerTest, OutputCheckRunsRightAfterEachRunOfItsBinary) {
+  settings_.warmup = 2;
+  settings_.min_runs = settings_.max_runs = 5;
+  settings_.baseline_check = check_spec("check-base");
+  settings_.optimized_check = check_spec("check-opt");
+  fake_.script = noisy;
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_FALSE(r.failed) << r.failure;
+  EXPECT_TRUE(r.output_checked);
+  ASSERT_EQ(fake_.calls.size(), 4u * (2 + 5));  // each run and its check, warm-ups included
+  for (size_t i = 0; i < fake_.calls.size(); i += 2) {
+    const std::string& run = fake_.calls[i];
+    ASSERT_TRUE(run == "base" || run == "opt") << i;
+    EXPECT_EQ(fake_.calls[i + 1], "check-" + run) << "call " << i + 1;
+    const ProcessSpec& check = fake_.specs[i + 1];
+    EXPECT_EQ(check.argv.at(1), "out.txt");
+    EXPECT_EQ(check.stdout_file, dir_ / (run == "base" ? "baseline.check.log" : "optimized.check.log"));
+    EXPECT_EQ(check.stderr_file, check.stdout_file);
+  }
+  EXPECT_EQ(r.baseline.runs, 5);  // checks are not timed samples
+  EXPECT_EQ(r.optimized.runs, 5);
+}
+
+TEST_F(BenchRunnerTest, AFailingCheckEndsTheBenchmarkNamingCommandBinaryAndStatus) {
+  settings_.warmup = 1;
+  settings_.baseline_check = check_spec("check-base");
+  settings_.optimized_check = check_spec("check-opt");
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    reply.stdout_text = "";
+    if (name == "check-opt" && nth == 3) {  // the 3rd timed run after one warm-up
+      reply.result.exit_code = 1;
+      reply.stdout_text = "out.txt /p/expected.txt differ: byte 5, line 1\n";
+    }
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_EQ(r.stop_reason, StopReason::RunFailed);
+  EXPECT_NE(r.failure.find("optimized run 3: output check `check-opt out.txt /p/expected.txt` failed: exit status 1; "
+                           "its output: out.txt /p/expected.txt differ: byte 5, line 1"),
+            std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("(the run itself: exit status 0; command: opt --flag)"), std::string::npos) << r.failure;
+  EXPECT_EQ(r.rounds, 2);
+  EXPECT_EQ(fake_.calls.back(), "check-opt");  // nothing ran after the failed check
+  EXPECT_TRUE(r.outputs_match);  // stdout itself was fine
+}
+
+TEST_F(BenchRunnerTest, ABaselineCheckThatTimesOutOrCannotStartIsAFailure) {
+  settings_.baseline_check = check_spec("check-base");
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "check-base") reply.result.timed_out = true, reply.stdout_text = "";
+    return reply;
+  };
+  BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("baseline warm-up 1: output check `check-base out.txt /p/expected.txt` failed: timed out"),
+            std::string::npos) << r.failure;
+  EXPECT_NE(r.failure.find("(no output)"), std::string::npos) << r.failure;
+  EXPECT_EQ(std::count(fake_.calls.begin(), fake_.calls.end(), "check-opt"), 0);  // no optimized check given
+
+  FakeRunner missing;
+  missing.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "check-base") reply.result.spawn_failed = true, reply.result.spawn_error = "No such file";
+    return reply;
+  };
+  r = bench_pair(missing, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("failed: could not start: No such file"), std::string::npos) << r.failure;
+}
+
+TEST_F(BenchRunnerTest, AShellLineCheckIsShownAsTheLine) {
+  settings_.warmup = 0;
+  ProcessSpec shell;
+  shell.argv = {"/bin/sh", "-c", "cmp out.txt expected.txt && test -s out.txt"};
+  settings_.optimized_check = shell;
+  fake_.script = [](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    if (name == "/bin/sh") reply.result.exit_code = 2, reply.stdout_text = "cmp: out.txt: No such file\n";
+    return reply;
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(r.failed);
+  EXPECT_NE(r.failure.find("output check `cmp out.txt expected.txt && test -s out.txt` failed: exit status 2; "
+                           "its output: cmp: out.txt: No such file"),
+            std::string::npos) << r.failure;
+}
+
 TEST_F(BenchRunnerTest, InconsistentSettingsAreRejected) {
   fake_.script = noisy;
   BenchSettings s = settings_;
@@ -345,6 +442,11 @@ TEST_F(BenchRunnerTest, InconsistentSettingsAreRejected) {
   EXPECT_THROW(bench_pair(fake_, base_, opt_, s), std::invalid_argument);
   s = settings_;
   s.work_dir.clear();
+  EXPECT_THROW(bench_pair(fake_, base_, opt_, s), std::invalid_argument);
+  s = settings_;
+  s.compare_output = false;  // an output check still needs a place for its log
+  s.work_dir.clear();
+  s.optimized_check = check_spec("check-opt");
   EXPECT_THROW(bench_pair(fake_, base_, opt_, s), std::invalid_argument);
   s = settings_;
   s.min_runs = 0;

@@ -1,0 +1,22 @@
+#include "orchestrator/cli/common.h"
+
+#include <filesystem>
+
+#include "support/error.h"
+
+namespace fs = std::filesystem;
+
+namespace pgo::cli {
+
+void add_project_options(CLI::App* cmd, std::string& directory, std::string& config_file) {
+  cmd->add_option("-C,--directory", directory, "Run in DIR (where pgo.yaml is)")->type_name("DIR");
+  cmd->add_option("--config", config_file, "Read FILE instead of DIR/pgo.yaml")->type_name("FILE");
+}
+
+Config load_project_config(const std::string& dir, const std::string& config_file) {
+  if (!fs::is_directory(dir)) throw UsageError("-C " + dir + ": no such directory");
+  fs::path file = config_file.empty() ? fs::absolute(dir) / "pgo.yaml" : fs::absolute(config_file);
+  return load_config(file);
+}
+
+}  // namespace pgo::cli

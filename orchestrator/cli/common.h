@@ -1,0 +1,22 @@
+// What every subcommand that works on a project shares: the -C/--directory and --config
+// options, and loading pgo.yaml from them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "workloads/config.h"
+
+namespace pgo::cli {
+
+// Registers -C,--directory DIR (default ".") and --config FILE on `cmd`, storing into the
+// given strings (which must outlive the parse; keep them in the command's argument struct).
+void add_project_options(CLI::App* cmd, std::string& directory, std::string& config_file);
+
+// The project's configuration as those options select it: `config_file` when not empty
+// (relative to pgo's working directory), else `dir`/pgo.yaml. Throws UsageError (exit 2)
+// "-C DIR: no such directory" when `dir` is not a directory, even with a config file, and
+// load_config's located errors for the file itself.
+Config load_project_config(const std::string& dir, const std::string& config_file);
+
+}  // namespace pgo::cli
