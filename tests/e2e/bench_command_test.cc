@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "support/atomic_file.h"
 #include "tests/e2e/e2e_support.h"
 
 namespace fs = std::filesystem;
@@ -151,6 +152,73 @@ TEST(BenchCommand, InstructionMetricIsCountedNotTimed) {
   EXPECT_NEAR(r["speedup"].get<double>(),
               r["baseline"]["median"].get<double>() / r["optimized"]["median"].get<double>(), 1e-9);
   EXPECT_TRUE(r["outputs_match"].get<bool>());
+  fs::remove_all(project.parent_path());
+}
+
+// A project whose program writes its result to the file named by argv[1] and prints nothing,
+// so only an output check can see what it computed.
+fs::path file_writing_project(const std::string& check_yaml) {
+  fs::path dir = scratch_dir("check") / "writer";
+  fs::create_directories(dir);
+  write_text(dir / "CMakeLists.txt",
+             "cmake_minimum_required(VERSION 3.16)\nproject(writer C)\nadd_executable(writer main.c)\n");
+  write_text(dir / "main.c", R"(#include <stdio.h>
+static long work(long n) { long s = 0; for (long i = 0; i < n; ++i) s += (i % 7 == 0) ? i : 1; return s; }
+int main(int argc, char** argv) {
+  FILE* f = argc > 1 ? fopen(argv[1], "w") : NULL;
+  if (!f) return 2;
+  fprintf(f, "%ld\n", work(300000));
+  return fclose(f) == 0 ? 0 : 2;
+}
+)");
+  long expected = 0;
+  for (long i = 0; i < 300000; ++i) expected += (i % 7 == 0) ? i : 1;
+  write_text(dir / "expected.txt", std::to_string(expected) + "\n");
+  write_text(dir / "pgo.yaml", "version: 1\nbuild:\n  system: cmake\ntoolchains: [gcc]\nworkloads:\n"
+                               "  - name: write\n    run: [\"${bin:writer}\", out.txt]\n" + check_yaml +
+                               "bench:\n  warmup: 1\n  min_runs: 3\n  max_runs: 3\n");
+  return dir;
+}
+
+TEST(BenchCommand, AFailingOutputCheckFailsBuildAndBenchWithExit1) {
+  // Rejects only the optimized binary's run (its ${bin:writer} lies in the optimized tree), so
+  // the message must name that binary and the check's own exit status.
+  fs::path project = file_writing_project(
+      "    check: [/bin/sh, -c, 'case \"$1\" in */optimized/*) echo rejected by the check; exit 3;; esac; "
+      "cmp out.txt \"$2\"', check, \"${bin:writer}\", \"${project}/expected.txt\"]\n");
+  PgoRun build = run_pgo({"build", "-C", project.string()});
+  EXPECT_EQ(build.exit_code, 1) << build.out << build.err;
+  EXPECT_NE(build.err.find("benchmark of gcc/write failed: optimized "), std::string::npos) << build.err;
+  EXPECT_NE(build.err.find("output check `/bin/sh -c"), std::string::npos) << build.err;
+  EXPECT_NE(build.err.find("failed: exit status 3; its output: rejected by the check"), std::string::npos)
+      << build.err;
+  EXPECT_EQ(build.err.find("failed: baseline"), std::string::npos) << build.err;  // its checks passed
+  json built = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  ASSERT_EQ(built["results"].size(), 1u) << dump(built);
+  EXPECT_TRUE(built["results"][0]["failed"].get<bool>());
+  EXPECT_TRUE(built["results"][0]["output_checked"].get<bool>());
+  EXPECT_EQ(read_file(project / "out.txt"), read_file(project / "expected.txt"));  // the run itself was right
+
+  // `pgo bench` on the same builds: a plain cmp passes for both binaries ...
+  std::string yaml = read_file(project / "pgo.yaml");
+  std::string check_line = yaml.substr(yaml.find("    check:"), yaml.find("bench:") - yaml.find("    check:"));
+  std::string cmp = "    check: [cmp, out.txt, \"${project}/expected.txt\"]\n";
+  write_text(project / "pgo.yaml", yaml.replace(yaml.find(check_line), check_line.size(), cmp));
+  PgoRun pass = run_pgo({"bench", "-C", project.string(), "--json"});
+  ASSERT_EQ(pass.exit_code, 0) << pass.err;
+  json passed = json::parse(pass.out);
+  EXPECT_TRUE(passed["results"][0]["output_checked"].get<bool>()) << dump(passed);
+  EXPECT_FALSE(passed["results"][0]["failed"].get<bool>()) << dump(passed);
+  EXPECT_EQ(passed["results"][0]["baseline"]["runs"], 3);
+
+  // ... and fails with exit 1 once the expected file is wrong, naming the command and status.
+  write_text(project / "expected.txt", "42\n");
+  PgoRun fail = run_pgo({"bench", "-C", project.string()});
+  EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
+  EXPECT_NE(fail.err.find("warm-up 1: output check `cmp out.txt " + (project / "expected.txt").string() +
+                          "` failed: exit status 1; its output: out.txt "),
+            std::string::npos) << fail.err;
+  EXPECT_NE(fail.err.find("differ"), std::string::npos) << fail.err;
   fs::remove_all(project.parent_path());
 }
 
