@@ -193,7 +193,11 @@ std::map<std::string, std::string> hash_sources(const fs::path& source_dir, cons
       continue;
     }
     if (!it->is_regular_file()) continue;
-    if (name != "CMakeLists.txt" && !kExtensions.count(p.extension().string())) continue;
+    // make, autotools and Meson build descriptions (build.system: command).
+    bool make = name == "Makefile" || name == "GNUmakefile" || name == "makefile" || p.extension() == ".mk" ||
+                name == "configure.ac" || name == "Makefile.am" || name == "Makefile.in" || name == "meson.build" ||
+                name == "meson_options.txt" || name == "meson.options";
+    if (name != "CMakeLists.txt" && !make && !kExtensions.count(p.extension().string())) continue;
     hashes[fs::relative(p, source_dir).string()] = sha256_file(p);
   }
   return hashes;
