@@ -20,6 +20,7 @@ struct Toolchain {
   std::filesystem::path cxx_compiler;
   std::string profile_format;   // "llvm" or "gcda"
   std::string profile_version;  // LLVM raw profile version, GCC gcda version
+  std::string llvm_version;     // the LLVM release of a compiler that reports it apart (rustc)
 };
 
 // Extra flags the profile format needs, added after the user's own.
@@ -46,6 +47,7 @@ struct BuildResult {
   std::vector<Artifact> artifacts;  // one per requested target
   std::filesystem::path log;        // full compiler/build output
   std::string output;               // the same text, for diagnostics scanning
+  std::vector<std::string> warnings; // for the report (e.g. a C compiler pgo cannot match)
 };
 
 class BuildSystem {

@@ -2,6 +2,7 @@
 
 #include "adapters/gcc/gcc_format.h"
 #include "adapters/llvm/clang_format.h"
+#include "adapters/llvm/rust_format.h"
 #include "support/error.h"
 
 namespace pgo {
@@ -10,6 +11,7 @@ std::unique_ptr<ProfileFormat> make_profile_format(const Toolchain& toolchain, c
   const std::string& id = toolchain.compiler_id;
   if (id == "Clang" || id == "AppleClang")
     return std::make_unique<ClangProfileFormat>(toolchain, &context.runner);
+  if (id == "rustc") return std::make_unique<RustProfileFormat>(toolchain, &context.runner, context.profile_dir);
   if (id == "GNU") {
     GccFormatOptions options;
     options.profile_dir = context.profile_dir;

@@ -113,6 +113,12 @@ class ToolchainPipeline {
     Flags use_flags = request.flags;
     BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_->build(request); });
     ProfileDiagnostics diagnostics = format->scan_build_output(optimized.output);
+    for (const BuildResult* b : {&baseline, &optimized})
+      for (const std::string& w : b->warnings)
+        if (std::find(report_.warnings.begin(), report_.warnings.end(), tc + ": " + w) == report_.warnings.end()) {
+          report_.warnings.push_back(tc + ": " + w);
+          progress_.note("warning: " + tc + ": " + w);
+        }
     for (const BuildResult* b : {&baseline, &instrumented, &optimized})
       for (const std::string& w : b->warnings)
         if (std::find(report_.warnings.begin(), report_.warnings.end(), tc + ": " + w) == report_.warnings.end()) {

@@ -188,7 +188,10 @@ std::map<std::string, std::string> hash_sources(const fs::path& source_dir, cons
     const fs::path& p = it->path();
     std::string name = p.filename().string();
     if (it->is_directory()) {
-      if (name == ".git" || name.rfind("build", 0) == 0 || fs::weakly_canonical(p) == store)
+      // target beside a Cargo.toml: Cargo's output (build scripts' generated sources live there).
+      std::error_code exists_ec;
+      bool cargo_target = name == "target" && fs::exists(p.parent_path() / "Cargo.toml", exists_ec);
+      if (name == ".git" || name.rfind("build", 0) == 0 || cargo_target || fs::weakly_canonical(p) == store)
         it.disable_recursion_pending();
       continue;
     }
@@ -197,7 +200,9 @@ std::map<std::string, std::string> hash_sources(const fs::path& source_dir, cons
     bool make = name == "Makefile" || name == "GNUmakefile" || name == "makefile" || p.extension() == ".mk" ||
                 name == "configure.ac" || name == "Makefile.am" || name == "Makefile.in" || name == "meson.build" ||
                 name == "meson_options.txt" || name == "meson.options";
-    if (name != "CMakeLists.txt" && !make && !kExtensions.count(p.extension().string())) continue;
+    // Rust: sources, manifests and the lock file (dependency versions); target/ is skipped above.
+    bool rust = p.extension() == ".rs" || name == "Cargo.toml" || name == "Cargo.lock";
+    if (name != "CMakeLists.txt" && !make && !rust && !kExtensions.count(p.extension().string())) continue;
     hashes[fs::relative(p, source_dir).string()] = sha256_file(p);
   }
   return hashes;

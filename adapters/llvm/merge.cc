@@ -262,7 +262,8 @@ MergeResult merge_with_tool(const std::vector<Input>& inputs, const std::vector<
   SystemProcessRunner system_runner;
   ProcessRunner& runner = opt.runner ? *opt.runner : system_runner;
   std::vector<std::string> tried;
-  std::optional<ProfdataTool> tool = find_profdata_tool(version, runner, &tried);
+  std::optional<ProfdataTool> tool = opt.tool ? std::optional<ProfdataTool>(*opt.tool)
+                                              : find_profdata_tool(version, runner, &tried);
   if (!tool) {
     std::string msg = "raw profile " + inputs[usable.front()].path.string() + " has raw version " +
                       std::to_string(version) + ", written by " + describe_llvm_releases(version) +
@@ -347,8 +348,8 @@ MergeResult merge_llvm_profiles(const std::vector<WeightedInput>& raw_inputs, co
   }
   std::error_code ec;
   if (!out.parent_path().empty()) fs::create_directories(out.parent_path(), ec);
-  if (!raw_by_version.empty() && raw_by_version.begin()->first != linked_llvm_raw_version())
-    return merge_with_tool(inputs, usable, bad, raw_by_version.begin()->first, out, opt);
+  if (opt.tool || (!raw_by_version.empty() && raw_by_version.begin()->first != linked_llvm_raw_version()))
+    return merge_with_tool(inputs, usable, bad, raw_by_version.empty() ? 0 : raw_by_version.begin()->first, out, opt);
   return merge_in_process(inputs, usable, std::move(bad), out, opt);
 }
 

@@ -17,12 +17,16 @@
 namespace pgo {
 
 class ProcessRunner;
+struct ProfdataTool;
 
 struct LlvmMergeOptions {
   FailureMode mode = FailureMode::Any;
   int jobs = 1;                          // threads for the in-process merge; <= 0: all cores
   ProcessRunner* runner = nullptr;       // runs external tools; nullptr: a SystemProcessRunner
   std::vector<std::string>* warnings = nullptr;  // record-level warnings (counter mismatch, overflow)
+  // Merge with this llvm-profdata instead of deciding by raw version (a compiler whose
+  // LLVM release differs from the linked one needs its own tool's indexed output: rustc).
+  const ProfdataTool* tool = nullptr;
 };
 
 // Merges `inputs` into the indexed profile `out`. An input may be a .profraw file, an

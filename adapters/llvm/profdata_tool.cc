@@ -102,25 +102,33 @@ std::vector<fs::path> profdata_candidates(uint64_t raw_version, ProcessRunner& r
   return out;
 }
 
+std::optional<ProfdataTool> probe_profdata_tool(const fs::path& path, ProcessRunner& runner, std::string* why_not) {
+  // `merge --version` works on every release; a bare `--version` does not on LLVM 14.
+  Captured c = run_captured(runner, {path.string(), "merge", "--version"}, {}, std::chrono::seconds(30));
+  std::optional<std::string> version = c.result.ok() ? parse_llvm_version(c.output) : std::nullopt;
+  if (!version) {
+    if (why_not) *why_not = "no LLVM version from `merge --version` (" + c.result.describe() + ")";
+    return std::nullopt;
+  }
+  return ProfdataTool{path, *version, std::stoi(*version)};
+}
+
 std::optional<ProfdataTool> find_profdata_tool(uint64_t raw_version, ProcessRunner& runner,
                                                std::vector<std::string>* tried) {
   for (const fs::path& path : profdata_candidates(raw_version, runner)) {
-    // `merge --version` works on every release; a bare `--version` does not on LLVM 14.
-    Captured c = run_captured(runner, {path.string(), "merge", "--version"}, {}, std::chrono::seconds(30));
-    std::optional<std::string> version = c.result.ok() ? parse_llvm_version(c.output) : std::nullopt;
-    if (!version) {
-      if (tried) tried->push_back(path.string() + ": no LLVM version from `merge --version` (" +
-                                  c.result.describe() + ")");
+    std::string why;
+    std::optional<ProfdataTool> tool = probe_profdata_tool(path, runner, &why);
+    if (!tool) {
+      if (tried) tried->push_back(path.string() + ": " + why);
       continue;
     }
-    const int major = std::stoi(*version);
-    if (raw_version_of_llvm(major) != raw_version) {
-      if (tried) tried->push_back(path.string() + ": LLVM " + *version + " reads raw version " +
-                                  (raw_version_of_llvm(major) ? std::to_string(*raw_version_of_llvm(major))
-                                                              : std::string("unknown")));
+    if (raw_version_of_llvm(tool->llvm_major) != raw_version) {
+      if (tried) tried->push_back(path.string() + ": LLVM " + tool->llvm_version + " reads raw version " +
+                                  (raw_version_of_llvm(tool->llvm_major) ? std::to_string(*raw_version_of_llvm(tool->llvm_major))
+                                                                          : std::string("unknown")));
       continue;
     }
-    return ProfdataTool{path, *version, major};
+    return tool;
   }
   return std::nullopt;
 }

@@ -34,6 +34,11 @@ std::optional<std::string> parse_llvm_version(std::string_view version_text);
 // $(rustc --print sysroot)/lib/rustlib/*/bin/llvm-profdata (rustup's llvm-tools).
 std::vector<std::filesystem::path> profdata_candidates(uint64_t raw_version, ProcessRunner& runner);
 
+// The llvm-profdata at `path` and the LLVM release it reports; nullopt (and `why_not`) if
+// it does not run or reports no version.
+std::optional<ProfdataTool> probe_profdata_tool(const std::filesystem::path& path, ProcessRunner& runner,
+                                                std::string* why_not = nullptr);
+
 // The first candidate whose reported LLVM release writes `raw_version`; nullopt if none.
 // `tried` (if given) receives "<path>: <why not>" for each rejected candidate.
 std::optional<ProfdataTool> find_profdata_tool(uint64_t raw_version, ProcessRunner& runner,

@@ -78,6 +78,29 @@ ProfileSummary summarize_llvm_profile(const fs::path& merged) {
   return s;
 }
 
+namespace {
+
+// Rust's legacy mangling is Itanium-shaped, so llvm::demangle leaves its own parts:
+// "core..hash..Hasher$LT$S$GT$::write::h0123456789abcdef" -> "core::hash::Hasher<S>::write".
+std::string tidy_rust_legacy(std::string shown) {
+  static const std::pair<std::string_view, std::string_view> kEscapes[] = {
+      {"$LT$", "<"}, {"$GT$", ">"}, {"$u20$", " "}, {"$RF$", "&"}, {"$BP$", "*"}, {"$C$", ","},
+      {"$SP$", "@"}, {"$u27$", "'"}, {"$u5b$", "["}, {"$u5d$", "]"}, {"$u7b$", "{"}, {"$u7d$", "}"},
+      {"$u7e$", "~"}, {"$LP$", "("}, {"$RP$", ")"}, {"..", "::"}};
+  const size_t n = shown.size();
+  if (n < 19 || shown.compare(n - 19, 3, "::h") != 0 ||
+      shown.find_first_not_of("0123456789abcdef", n - 16) != std::string::npos)
+    return shown;
+  shown.resize(n - 19);
+  if (shown.starts_with("_$LT$")) shown.erase(0, 1);
+  for (const auto& [from, to] : kEscapes)
+    for (size_t at = 0; (at = shown.find(from, at)) != std::string::npos; at += to.size())
+      shown.replace(at, from.size(), to);
+  return shown;
+}
+
+}  // namespace
+
 std::string display_function_name(std::string_view pgo_name) {
   // Internal-linkage functions carry their file: "<file>;<name>" (see llvm::getPGOFuncName).
   std::string_view file, name = pgo_name;
@@ -86,6 +109,7 @@ std::string display_function_name(std::string_view pgo_name) {
     name = pgo_name.substr(semi + 1);
   }
   std::string shown = llvm::demangle(name);
+  if (name.starts_with("_ZN")) shown = tidy_rust_legacy(std::move(shown));
   if (!file.empty()) shown += " (" + std::string(file) + ")";
   return shown;
 }

@@ -1,0 +1,234 @@
+#include "adapters/cargo/cargo_build.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <system_error>
+
+#include "adapters/cargo/cargo_messages.h"
+#include "adapters/cargo/cc_compiler.h"
+#include "adapters/cargo/rustflags.h"
+#include "support/atomic_file.h"
+#include "support/error.h"
+#include "support/strings.h"
+
+extern char** environ;
+
+namespace pgo {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t kTailLines = 30;
+
+std::map<std::string, std::string> current_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    size_t eq = entry.find('=');
+    if (eq != std::string_view::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
+
+std::string read_if_exists(const fs::path& file) {
+  std::error_code ec;
+  return fs::exists(file, ec) ? read_file(file) : std::string();
+}
+
+void require_cargo() {
+  if (!find_program("cargo"))
+    throw BuildError("cargo not found on PATH; install Rust with rustup (https://rustup.rs) or the Debian "
+                     "package cargo (apt-get install cargo)");
+}
+
+}  // namespace
+
+CargoBuildSystem::CargoBuildSystem(const Config& config, const ToolchainSpec& toolchain, ProcessRunner& runner)
+    : project_dir_(config.project_dir), spec_(config.build), toolchain_(toolchain), runner_(runner) {
+  source_dir_ = (project_dir_ / config.build.source_dir).lexically_normal();
+  if (source_dir_.filename().empty()) source_dir_ = source_dir_.parent_path();  // "dir/" from "."
+}
+
+std::string CargoBuildSystem::run_captured(const std::string& what, const std::vector<std::string>& argv) {
+  static std::atomic<unsigned> counter{0};
+  std::error_code ec;
+  const std::string stem = "pgo-cargo-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  const fs::path out = fs::temp_directory_path() / (stem + ".out"), err = fs::temp_directory_path() / (stem + ".err");
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.cwd = source_dir_;  // rustup's rust-toolchain.toml and Cargo's config apply from here
+  spec.env = {{"LC_ALL", "C"}, {"CARGO_TERM_COLOR", "never"}};
+  spec.stdout_file = out;
+  spec.stderr_file = err;
+  spec.timeout = std::chrono::minutes(10);
+  ProcessResult result = runner_.run(spec);
+  std::string text = read_if_exists(out), errors = read_if_exists(err);
+  fs::remove(out, ec);
+  fs::remove(err, ec);
+  throw_if_interrupted();
+  if (!result.ok())
+    throw BuildError(what + " failed (" + result.describe() + "): " + shell_quote_for_display(argv) + " in " +
+                     source_dir_.string() + "\nlast lines of its output:\n" +
+                     tail_lines(errors + text, kTailLines, 8192));
+  return text;
+}
+
+const cargo::RustcInfo& CargoBuildSystem::rustc_info() {
+  if (rustc_) return *rustc_;
+  if (!find_program("rustc"))
+    throw BuildError("rustc not found on PATH; install Rust with rustup (https://rustup.rs)");
+  std::string text = run_captured("rustc -vV", {"rustc", "-vV"});
+  rustc_ = cargo::parse_rustc_verbose_version(text);
+  if (!rustc_) throw BuildError("cannot read release and host from `rustc -vV`:\n" + tail_lines(text, 10, 2048));
+  if (rustc_->llvm_major == 0)
+    throw BuildError("rustc " + rustc_->release + " reports no LLVM version in `rustc -vV`; pgo needs rustc's "
+                     "LLVM backend for -Cprofile-generate");
+  return *rustc_;
+}
+
+const cargo::Metadata& CargoBuildSystem::metadata() {
+  if (metadata_) return *metadata_;
+  require_cargo();
+  if (!fs::exists(source_dir_ / "Cargo.toml"))
+    throw UsageError("build.system is cargo but " + (source_dir_ / "Cargo.toml").string() +
+                     " does not exist (set build.source_dir to the directory of Cargo.toml)");
+  metadata_ = cargo::parse_metadata(run_captured(
+      "cargo metadata",
+      {"cargo", "metadata", "--format-version", "1", "--filter-platform", rustc_info().host,
+       "--manifest-path", (source_dir_ / "Cargo.toml").string()}));
+  return *metadata_;
+}
+
+void CargoBuildSystem::check_cc_crate() {
+  if (metadata().named("cc").empty()) return;
+  const std::string& host = rustc_info().host;
+  std::string compiler = cargo::cc_crate_compiler(current_environment(), host, host);
+  std::string version;
+  if (find_program(compiler)) {
+    try {
+      version = run_captured("C compiler version", {compiler, "--version"});
+    } catch (const Error&) {
+      version.clear();
+    }
+  }
+  if (auto w = cargo::cc_compiler_warning(compiler, version, rustc_info().llvm_major)) warnings_.push_back(*w);
+}
+
+Toolchain CargoBuildSystem::detect(const fs::path& probe_dir) {
+  const cargo::RustcInfo& info = rustc_info();
+  if (!user_flags_probed_) {
+    require_cargo();
+    user_flags_probed_ = cargo::probe_user_rustflags(runner_, source_dir_, probe_dir / "pgo-rustflags-probe", info.host);
+    user_rustflags_ = *user_flags_probed_;
+    if (auto bad = cargo::conflicting_pgo_flag(user_rustflags_))
+      throw UsageError("the project's rustflags (from " + cargo::rustflags_source(current_environment()) +
+                       ") already contain '" + *bad + "'; pgo sets the PGO flags itself: remove it for `pgo build`");
+    check_cc_crate();
+  }
+  Toolchain tc;
+  tc.name = toolchain_.name;
+  tc.compiler_id = "rustc";
+  tc.compiler_version = info.release;
+  tc.llvm_version = info.llvm_version;
+  // The real compiler rather than rustup's proxy: its sysroot holds llvm-tools.
+  fs::path sysroot = trim(run_captured("rustc --print sysroot", {"rustc", "--print", "sysroot"}));
+  std::error_code ec;
+  if (!sysroot.empty() && fs::exists(sysroot / "bin" / "rustc", ec)) tc.c_compiler = sysroot / "bin" / "rustc";
+  else if (auto rustc = find_program("rustc")) tc.c_compiler = fs::absolute(*rustc);
+  tc.profile_format = "llvm";
+  return tc;
+}
+
+std::vector<std::string> CargoBuildSystem::executable_targets(const fs::path&) {
+  std::vector<std::string> bins;
+  for (const cargo::Package* p : cargo::selected_packages(metadata(), spec_.package, source_dir_))
+    for (const std::string& b : p->bins)
+      if (std::find(bins.begin(), bins.end(), b) == bins.end()) bins.push_back(b);
+  return bins;
+}
+
+std::vector<std::string> CargoBuildSystem::build_command(const std::vector<std::string>& targets, int jobs) const {
+  // --target: without it, rustflags would reach build scripts and proc-macros too, which
+  // would then be instrumented and write profiles while the project builds.
+  std::vector<std::string> argv = {"cargo", "build", "--verbose", "--message-format=json",
+                                   "--target", rustc_ ? rustc_->host : std::string("<host>"),
+                                   "--profile", spec_.profile};
+  if (!spec_.package.empty()) argv.insert(argv.end(), {"-p", spec_.package});
+  if (!spec_.features.empty()) argv.insert(argv.end(), {"--features", join(spec_.features, ",")});
+  for (const std::string& t : targets) argv.insert(argv.end(), {"--bin", t});
+  if (jobs > 0) argv.insert(argv.end(), {"-j", std::to_string(jobs)});
+  return argv;
+}
+
+BuildResult CargoBuildSystem::build(const BuildRequest& request) {
+  const fs::path dir = fs::absolute(request.build_dir).lexically_normal();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw BuildError("cannot create build directory " + dir.string() + ": " + ec.message());
+  if (!user_flags_probed_) detect(dir);
+
+  std::vector<std::string> known = executable_targets(dir);
+  std::vector<std::string> targets = request.targets.empty() ? known : request.targets;
+  if (targets.empty()) throw UsageError("the Cargo package in " + source_dir_.string() + " has no bin target");
+  for (const std::string& t : targets)
+    if (std::find(known.begin(), known.end(), t) == known.end())
+      throw UsageError("'" + t + "' is not a bin target of the Cargo package" +
+                       (spec_.package.empty() ? "" : " '" + spec_.package + "'") + " in " + source_dir_.string() +
+                       "; its bin targets are: " + (known.empty() ? "(none)" : join(known, ", ")));
+
+  std::vector<std::string> rustflags = cargo::combine_rustflags(user_rustflags_, request.flags);
+  std::vector<std::string> argv = build_command(targets, request.jobs);
+  const fs::path out = dir / "pgo-cargo.jsonl", err = dir / "pgo-cargo.stderr";
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.cwd = source_dir_;
+  spec.env = {{"CARGO_TARGET_DIR", dir.string()},
+              {"CARGO_ENCODED_RUSTFLAGS", cargo::encode_rustflags(rustflags)},
+              {"CARGO_TERM_COLOR", "never"},
+              {"CARGO_TERM_PROGRESS_WHEN", "never"},
+              {"LC_ALL", "C"}};  // compiler diagnostics are scanned: keep them untranslated
+  spec.stdout_file = out;
+  spec.stderr_file = err;
+  ProcessResult result = runner_.run(spec);
+  cargo::BuildMessages messages = cargo::parse_build_messages(read_if_exists(out));
+  std::string errors = read_if_exists(err);
+
+  const std::string command = "CARGO_ENCODED_RUSTFLAGS=" + shell_quote_for_display(rustflags) + " " +
+                              shell_quote_for_display(argv);
+  std::string log = "$ " + command + "\n# CARGO_TARGET_DIR=" + dir.string() + "; user rustflags from " +
+                    cargo::rustflags_source(current_environment()) + ": " +
+                    (user_rustflags_.empty() ? "(none)" : shell_quote_for_display(user_rustflags_)) + "\n" + errors;
+  if (!log.empty() && log.back() != '\n') log += '\n';
+  log += messages.rendered;
+  for (const std::string& line : messages.unparsed) log += line + "\n";
+  const fs::path log_file = dir / cargo::kLogFileName;
+  write_file_atomic(log_file, log);
+  throw_if_interrupted();
+  if (!result.ok())
+    throw BuildError("cargo build failed (" + result.describe() + "): " + command + "\nlast lines of its output (full log: " +
+                     log_file.string() + "):\n" + tail_lines(errors + messages.rendered, kTailLines, 8192));
+
+  // Which package each bin belongs to, for workspaces whose members share a bin name.
+  std::map<std::string, std::string> owner;
+  for (const cargo::Package* p : cargo::selected_packages(metadata(), spec_.package, source_dir_))
+    for (const std::string& b : p->bins) owner.emplace(b, p->id);
+
+  BuildResult built;
+  for (const std::string& t : targets) {
+    const cargo::ExecutableArtifact* a = cargo::find_bin(messages, t, owner[t]);
+    if (!a)
+      throw BuildError("cargo build succeeded but reported no executable for bin '" + t + "' in its JSON messages (" +
+                       out.string() + "; full log: " + log_file.string() + ")");
+    if (!fs::exists(a->executable, ec))
+      throw BuildError("cargo reported " + a->executable.string() + " for bin '" + t + "' but it does not exist");
+    built.artifacts.push_back(Artifact{t, a->executable, false});
+  }
+  built.log = log_file;
+  built.output = messages.rendered;
+  built.warnings = warnings_;
+  return built;
+}
+
+}  // namespace pgo

@@ -1,0 +1,61 @@
+// CargoBuildSystem: builds a Cargo project for the host triple with pgo's rustflags added
+// to the user's (rustflags.h), and reads where each binary landed from Cargo's JSON
+// messages (cargo_messages.h). See docs/adapters/cargo.md.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/build_system.h"
+#include "adapters/cargo/cargo_metadata.h"
+#include "adapters/cargo/rustc_info.h"
+#include "workloads/config.h"
+#include "workloads/process.h"
+
+namespace pgo {
+
+namespace cargo {
+inline constexpr const char* kLogFileName = "pgo-build.log";
+}
+
+class CargoBuildSystem : public BuildSystem {
+ public:
+  // `runner` must outlive this object. Nothing runs until a method is called.
+  CargoBuildSystem(const Config& config, const ToolchainSpec& toolchain, ProcessRunner& runner);
+
+  // `rustc -vV` (run in the project, so rustup's toolchain file applies), the user's
+  // rustflags as Cargo computes them, and the cc crate check.
+  Toolchain detect(const std::filesystem::path& probe_dir) override;
+  // cargo build --message-format=json --target <host> --profile <p> [-p] [--features] --bin ...
+  // with CARGO_TARGET_DIR=request.build_dir and CARGO_ENCODED_RUSTFLAGS=user's + pgo's.
+  BuildResult build(const BuildRequest& request) override;
+  // The bin targets of the selected package(s), from `cargo metadata`.
+  std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) override;
+
+  // The cargo argv for `targets` (for tests and the docs); needs detect() first.
+  std::vector<std::string> build_command(const std::vector<std::string>& targets, int jobs) const;
+  // The user's rustflags found by detect().
+  const std::vector<std::string>& user_rustflags() const { return user_rustflags_; }
+
+ private:
+  const cargo::RustcInfo& rustc_info();
+  const cargo::Metadata& metadata();
+  // Runs a short query in the source directory; its stdout, or pgo::BuildError.
+  std::string run_captured(const std::string& what, const std::vector<std::string>& argv);
+  void check_cc_crate();
+
+  std::filesystem::path project_dir_;
+  std::filesystem::path source_dir_;
+  BuildSpec spec_;
+  ToolchainSpec toolchain_;
+  ProcessRunner& runner_;
+  std::optional<cargo::RustcInfo> rustc_;
+  std::optional<cargo::Metadata> metadata_;
+  std::optional<std::vector<std::string>> user_flags_probed_;
+  std::vector<std::string> user_rustflags_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace pgo

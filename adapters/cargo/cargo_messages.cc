@@ -1,0 +1,83 @@
+#include "adapters/cargo/cargo_messages.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace pgo::cargo {
+
+namespace {
+
+using nlohmann::json;
+
+std::string string_at(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void add_artifact(const json& j, BuildMessages& out) {
+  auto exe = j.find("executable");
+  if (exe == j.end() || !exe->is_string()) return;  // libraries, build scripts' outputs, ...
+  ExecutableArtifact a;
+  a.package_id = string_at(j, "package_id");
+  a.executable = exe->get<std::string>();
+  if (auto t = j.find("target"); t != j.end() && t->is_object()) {
+    a.target_name = string_at(*t, "name");
+    if (auto k = t->find("kind"); k != t->end() && k->is_array())
+      for (const json& kind : *k)
+        if (kind.is_string()) a.kinds.push_back(kind.get<std::string>());
+  }
+  if (auto f = j.find("fresh"); f != j.end() && f->is_boolean()) a.fresh = f->get<bool>();
+  out.executables.push_back(std::move(a));
+}
+
+void add_message(const json& j, BuildMessages& out) {
+  auto m = j.find("message");
+  if (m == j.end() || !m->is_object()) return;
+  std::string text = string_at(*m, "rendered");
+  if (text.empty()) text = string_at(*m, "level") + ": " + string_at(*m, "message") + "\n";
+  out.rendered += text;
+  if (!out.rendered.empty() && out.rendered.back() != '\n') out.rendered += '\n';
+}
+
+}  // namespace
+
+BuildMessages parse_build_messages(std::string_view text) {
+  BuildMessages out;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object() || !j.contains("reason")) {
+      out.unparsed.emplace_back(line);
+      continue;
+    }
+    const std::string reason = string_at(j, "reason");
+    if (reason == "compiler-artifact") {
+      add_artifact(j, out);
+    } else if (reason == "compiler-message") {
+      add_message(j, out);
+    } else if (reason == "build-finished") {
+      out.finished = true;
+      auto s = j.find("success");
+      out.success = s != j.end() && s->is_boolean() && s->get<bool>();
+    }
+  }
+  return out;
+}
+
+const ExecutableArtifact* find_bin(const BuildMessages& messages, const std::string& target,
+                                   const std::string& package_id) {
+  const ExecutableArtifact* first = nullptr;
+  for (const ExecutableArtifact& a : messages.executables) {
+    if (a.target_name != target || std::find(a.kinds.begin(), a.kinds.end(), "bin") == a.kinds.end()) continue;
+    if (!package_id.empty() && a.package_id == package_id) return &a;
+    if (!first) first = &a;
+  }
+  return first;
+}
+
+}  // namespace pgo::cargo

@@ -1,0 +1,87 @@
+#include "adapters/cargo/cargo_metadata.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "support/error.h"
+#include "support/strings.h"
+
+namespace pgo::cargo {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> strings_at(const json& j, const char* key) {
+  std::vector<std::string> out;
+  if (auto it = j.find(key); it != j.end() && it->is_array())
+    for (const json& s : *it)
+      if (s.is_string()) out.push_back(s.get<std::string>());
+  return out;
+}
+
+std::string string_at(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+const Package* Metadata::find_id(const std::string& id) const {
+  for (const Package& p : packages)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+std::vector<const Package*> Metadata::named(const std::string& name) const {
+  std::vector<const Package*> out;
+  for (const Package& p : packages)
+    if (p.name == name) out.push_back(&p);
+  return out;
+}
+
+Metadata parse_metadata(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("packages") || !j["packages"].is_array())
+    throw BuildError("`cargo metadata` printed something that is not Cargo's metadata JSON: " +
+                     tail_lines(text, 5, 1024));
+  Metadata m;
+  for (const json& p : j["packages"]) {
+    if (!p.is_object()) continue;
+    Package pkg{string_at(p, "id"), string_at(p, "name"), string_at(p, "version"), string_at(p, "manifest_path"), {}};
+    if (auto t = p.find("targets"); t != p.end() && t->is_array())
+      for (const json& target : *t) {
+        std::vector<std::string> kinds = strings_at(target, "kind");
+        if (std::find(kinds.begin(), kinds.end(), "bin") != kinds.end()) pkg.bins.push_back(string_at(target, "name"));
+      }
+    m.packages.push_back(std::move(pkg));
+  }
+  m.workspace_members = strings_at(j, "workspace_members");
+  m.default_members = strings_at(j, "workspace_default_members");
+  m.workspace_root = string_at(j, "workspace_root");
+  return m;
+}
+
+std::vector<const Package*> selected_packages(const Metadata& m, const std::string& package, const fs::path& source_dir) {
+  std::vector<const Package*> members;
+  for (const std::string& id : m.workspace_members)
+    if (const Package* p = m.find_id(id)) members.push_back(p);
+  if (!package.empty()) {
+    for (const Package* p : members)
+      if (p->name == package) return {p};
+    std::vector<std::string> names;
+    for (const Package* p : members) names.push_back(p->name);
+    throw UsageError("build.package: '" + package + "' is not a package of the Cargo workspace at " +
+                     m.workspace_root.string() + "; its packages are: " + join(names, ", "));
+  }
+  const fs::path manifest = (source_dir / "Cargo.toml").lexically_normal();
+  for (const Package* p : members)
+    if (p->manifest_path.lexically_normal() == manifest) return {p};
+  std::vector<const Package*> out;
+  for (const std::string& id : m.default_members.empty() ? m.workspace_members : m.default_members)
+    if (const Package* p = m.find_id(id)) out.push_back(p);
+  return out;
+}
+
+}  // namespace pgo::cargo
