@@ -3,11 +3,15 @@
 # (-DPGO_SANITIZE=ON; any UB report is fatal) and runs the unit tests there. A leak, a
 # memory error or undefined behaviour fails the test that hit it. See docs/reliability.md.
 #
+# scripts/test.sh (so the CI) runs it with --e2e as its second step.
+#
 # Usage: scripts/sanitize.sh [--e2e] [--no-build] [extra ctest arguments]
 #   --e2e       also run the end-to-end tests (label e2e) under the sanitizers
 #   --no-build  use build-asan/ as it is
 # Environment: PGO_ASAN_BUILD_DIR (default build-asan/), CC/CXX (default: the system gcc/g++,
 # like the main build), ASAN_OPTIONS / UBSAN_OPTIONS to override the defaults below.
+# Build flags: -O1 -g1 (ASan's recommended -O1; line tables only, enough for the file:line
+# of each frame in a report), assertions on. About half the compile time of -O2 -g.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PGO_ASAN_BUILD_DIR:-$root/build-asan}
@@ -18,7 +22,7 @@ while (($#)); do
   case $1 in
     --e2e) e2e=1; shift ;;
     --no-build) do_build=0; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) ctest_args+=("$1"); shift ;;
   esac
 done
@@ -26,7 +30,8 @@ done
 if ((do_build)); then
   start=$SECONDS
   mkdir -p "$build"
-  cmake -S "$root" -B "$build" -G Ninja -DPGO_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$build/configure.log" 2>&1 ||
+  cmake -S "$root" -B "$build" -G Ninja -DPGO_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_C_FLAGS_DEBUG="-O1 -g1" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" >"$build/configure.log" 2>&1 ||
     { cat "$build/configure.log" >&2; echo "sanitize: configure failed" >&2; exit 3; }
   ninja -C "$build" >"$build/build.log" 2>&1 ||
     { tail -n 60 "$build/build.log" >&2; echo "sanitize: build failed (log: $build/build.log)" >&2; exit 3; }

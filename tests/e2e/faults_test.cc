@@ -270,6 +270,36 @@ class Mount {
   std::string error_;
 };
 
+// With a tiny tmpfs, filled up, as the merge directory of toolchain `tc`, `pgo build` fails
+// with exit 3 in the merge stage, naming the directory, and leaves no half-written output.
+void expect_full_disk_fails_the_merge(const fs::path& project, const std::string& tc) {
+  SCOPED_TRACE(tc);
+  fs::path merged = project / ".pgo" / "build" / tc / "merged";
+  Mount full("tmpfs", merged, "tmpfs", 0, "size=64k");
+  ASSERT_TRUE(full.ok()) << full.error();
+  {
+    std::ofstream filler(merged / "filler", std::ios::binary);
+    std::string block(4096, 'f');
+    for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
+    }
+  }
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_NE(run.err.find(merged.string()), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("[" + tc + "] merge ..."), std::string::npos) << run.err;
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(merged)) left.push_back(e.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"filler"}) << "half-written merge output left behind";
+}
+
+// The hashes of every file of the store.
+std::map<std::string, std::string> store_hashes(const fs::path& project) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(project / ".pgo" / "profiles"))
+    if (e.is_regular_file()) out[e.path().string()] = sha256_file(e.path());
+  return out;
+}
+
 // A read-only store (as root, chmod does not stop writes: a read-only bind mount does) and
 // a full disk under the merge: clear errors, and the stored profile stays as it was.
 TEST(BadEnvironment, ReadOnlyStoreAndFullDiskKeepTheStoredProfile) {
@@ -277,12 +307,7 @@ TEST(BadEnvironment, ReadOnlyStoreAndFullDiskKeepTheStoredProfile) {
   PgoRun first = run_pgo({"build", "-C", project.string(), "--no-bench"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
   fs::path profiles = project / ".pgo" / "profiles";
-  auto hashes = [&] {
-    std::map<std::string, std::string> out;
-    for (const auto& e : fs::recursive_directory_iterator(profiles))
-      if (e.is_regular_file()) out[e.path().string()] = sha256_file(e.path());
-    return out;
-  };
+  auto hashes = [&] { return store_hashes(project); };
   auto before = hashes();
   {
     Mount ro(profiles.string(), profiles, nullptr, MS_BIND | MS_RDONLY, "");
@@ -302,29 +327,61 @@ TEST(BadEnvironment, ReadOnlyStoreAndFullDiskKeepTheStoredProfile) {
     EXPECT_NE(run.err.find((store / "lock").string() + ": Read-only file system"), std::string::npos) << run.err;
   }
   EXPECT_EQ(hashes(), before);
-  {
-    // A tiny tmpfs as the merge directory, filled up: the merge finds no space at all.
-    fs::path merged = project / ".pgo" / "build" / "gcc" / "merged";
-    Mount full("tmpfs", merged, "tmpfs", 0, "size=64k");
-    ASSERT_TRUE(full.ok()) << full.error();
-    {
-      std::ofstream filler(merged / "filler", std::ios::binary);
-      std::string block(4096, 'f');
-      for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
-      }
-    }
-    PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
-    EXPECT_EQ(run.exit_code, 3) << run.err;
-    EXPECT_NE(run.err.find(merged.string()), std::string::npos) << run.err;
-    EXPECT_NE(run.err.find("[gcc] merge ..."), std::string::npos) << run.err;
-    std::vector<std::string> left;
-    for (const auto& e : fs::directory_iterator(merged)) left.push_back(e.path().filename().string());
-    EXPECT_EQ(left, std::vector<std::string>{"filler"}) << "half-written merge output left behind";
-  }
+  expect_full_disk_fails_the_merge(project, "gcc");
   EXPECT_EQ(hashes(), before);
   // And with room again, the same project builds.
   PgoRun again = run_pgo({"build", "-C", project.string(), "--no-bench"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
+  fs::remove_all(project.parent_path());
+}
+
+// The same for Clang, whose profile LLVM's writer produces in process (the GCC merge above
+// runs gcov-tool): a full disk is a build failure naming the path, and the store is kept.
+TEST(BadEnvironment, FullDiskUnderTheClangMergeKeepsTheStoredProfile) {
+  fs::path project = faulty_project(kMain);
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\ntoolchains: [clang]\nworkloads:\n" + kMain);
+  PgoRun first = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto before = store_hashes(project);
+  {
+    // Skipped where mounting is not allowed (as the read-only test above).
+    fs::path probe_dir = scratch_dir("probe");
+    Mount probe("tmpfs", probe_dir, "tmpfs", 0, "size=4k");
+    if (!probe.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << probe.error();
+  }
+  expect_full_disk_fails_the_merge(project, "clang");
+  EXPECT_EQ(store_hashes(project), before);
+  fs::remove_all(project.parent_path());
+}
+
+// A toolchain whose compiler is not installed: exit 3 at the detect stage, naming the
+// program, the toolchain and the Debian package to install.
+TEST(BadEnvironment, MissingCompilerNamesTheDebianPackage) {
+  // A PATH with everything of the usual one except clang*.
+  fs::path bin = scratch_dir("path") / "bin";
+  fs::create_directories(bin);
+  for (const char* dir : {"/usr/local/bin", "/usr/bin", "/bin"}) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      std::string name = e.path().filename().string();
+      if (!name.starts_with("clang") && !fs::exists(fs::symlink_status(bin / name)))
+        fs::create_symlink(e.path(), bin / name);
+    }
+  }
+  fs::path project = faulty_project(kMain);
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\ntoolchains: [clang]\nworkloads:\n" + kMain);
+  std::string old_path = getenv("PATH") ? getenv("PATH") : "";
+  setenv("PATH", bin.c_str(), 1);
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  setenv("PATH", old_path.c_str(), 1);
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_NE(run.err.find("'clang-22' of toolchain 'clang' not found on PATH; install the Debian package "
+                         "clang-22 (apt-get install clang-22)"),
+            std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("[clang] baseline"), std::string::npos) << "it should fail before building:\n" << run.err;
+  fs::remove_all(bin.parent_path());
   fs::remove_all(project.parent_path());
 }
 
