@@ -11,11 +11,14 @@
 #include "orchestrator/bench/runner.h"
 #include "orchestrator/bench/settings.h"
 #include "orchestrator/build_systems.h"
+#include "orchestrator/fingerprints.h"
 #include "orchestrator/formats.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/report/exports.h"
 #include "orchestrator/report/json.h"
+#include "orchestrator/report/json_read.h"
 #include "orchestrator/store.h"
+#include "orchestrator/stored_profile.h"
 #include "orchestrator/train.h"
 #include "support/error.h"
 #include "support/hash.h"
@@ -73,6 +76,8 @@ class ToolchainPipeline {
     });
     toolchain.name = tc;
     std::vector<std::string> targets = select_targets();
+    targets_ = targets;
+    fingerprints_ = reuse::read_fingerprints(fingerprints_file());
 
     BuildRequest request;
     request.targets = targets;
@@ -92,16 +97,9 @@ class ToolchainPipeline {
     report_.toolchains.push_back(toolchain);
     request.flags = format->instrument_flags(request);
     Flags instrument_flags = request.flags;
-    BuildResult instrumented =
-        timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
-
-    TrainingOutcome training = timed(report_, progress_, tc, "train", [&] {
-      return train(training_runs(instrumented), *format, runner_, jobs(), options_.keep_going, progress_, tc);
-    });
-    report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
-                                     training.failures.end());
-
-    MergeResult merged = timed(report_, progress_, tc, "merge", [&] { return merge(*format, training); });
+    ProfileSource source = obtain_profile(toolchain, request, *format);
+    if (source.shard_written) return;  // `pgo train --shard`: the shard is the result
+    const MergeResult& merged = source.merged;
     ProfileSummary summary = format->summarize(merged.output);
     if (summary.functions_with_counts == 0)
       throw WorkloadError("the merged " + tc + " profile has no function with a non-zero count: the training "
@@ -113,14 +111,8 @@ class ToolchainPipeline {
     Flags use_flags = request.flags;
     BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_->build(request); });
     ProfileDiagnostics diagnostics = format->scan_build_output(optimized.output);
-    for (const BuildResult* b : {&baseline, &optimized})
-      for (const std::string& w : b->warnings)
-        if (std::find(report_.warnings.begin(), report_.warnings.end(), tc + ": " + w) == report_.warnings.end()) {
-          report_.warnings.push_back(tc + ": " + w);
-          progress_.note("warning: " + tc + ": " + w);
-        }
-    for (const BuildResult* b : {&baseline, &instrumented, &optimized})
-      for (const std::string& w : b->warnings)
+    for (const std::vector<std::string>* ws : {&baseline.warnings, &source.instrumented_warnings, &optimized.warnings})
+      for (const std::string& w : *ws)
         if (std::find(report_.warnings.begin(), report_.warnings.end(), tc + ": " + w) == report_.warnings.end()) {
           report_.warnings.push_back(tc + ": " + w);
           progress_.note("warning: " + tc + ": " + w);
@@ -128,8 +120,8 @@ class ToolchainPipeline {
 
     std::vector<ProfileReport> profiles;
     for (const auto& target : targets) {
-      ProfileReport p{tc, target, summary, diagnostics, merged.method, training.profiles.size(), merged.skipped,
-                      {}, true};
+      ProfileReport p{tc,   target, summary,     diagnostics, merged.method, source.raw_profiles, merged.skipped,
+                      {},   true,   source.kind, source.reason};
       fs::path base = bins_of(baseline).at(target), opt = bins_of(optimized).at(target);
       p.binary_differs = !files_identical(base, opt);
       if (!p.binary_differs)
@@ -140,7 +132,11 @@ class ToolchainPipeline {
 
     if (options_.bench) bench(baseline, optimized);
 
-    timed(report_, progress_, tc, "store", [&] {
+    if (source.kind == "stored") {
+      // The stored profile is the one built from; its metadata keeps its creation date.
+      progress_.note("[" + tc + "] store: unchanged (built from the stored profile)");
+      for (auto& p : profiles) p.stored_at = store_.profile_path(p.target, tc, format->merged_extension());
+    } else timed(report_, progress_, tc, "store", [&] {
       std::vector<nlohmann::json> metadata;
       for (auto& p : profiles)
         metadata.push_back(profile_metadata(MetadataInputs{config_, toolchain, p.target, merged, summary,
@@ -156,6 +152,140 @@ class ToolchainPipeline {
   }
 
  private:
+  // Where the merged profile of this run comes from (obtain_profile).
+  struct ProfileSource {
+    MergeResult merged;
+    size_t raw_profiles = 0;
+    std::string kind = "trained";  // ProfileReport::source
+    std::string reason;
+    bool shard_written = false;    // `pgo train --shard`: nothing more to do
+    std::vector<std::string> instrumented_warnings;  // of the instrumented build, when it ran
+  };
+
+  std::filesystem::path fingerprints_file() const {
+    return store_.build_dir(spec_.name, "baseline").parent_path() / "fingerprints.json";
+  }
+
+  // A skipped stage: a progress line saying so and a zero-time "reused" entry in the report.
+  void reused_stage(const std::string& stage, const std::string& why) {
+    progress_.note("[" + spec_.name + "] " + stage + ": reused (" + why + ")");
+    report_.stages.push_back({stage, spec_.name, 0, true});
+  }
+
+  // The merged profile: from the store (--reuse, fresh), from shards (`pgo merge`), from the
+  // last build (fingerprints unchanged), or by building instrumented, training and merging.
+  ProfileSource obtain_profile(const Toolchain& toolchain, const BuildRequest& request, const ProfileFormat& format) {
+    const std::string& tc = spec_.name;
+    ProfileSource out;
+    bool force = options_.force;
+    if (options_.reuse_stored) {
+      BuildRequest use = request;
+      use.kind = BuildKind::Optimized;
+      use.build_dir = store_.build_dir(tc, "optimized");
+      fs::path placeholder = store_.build_dir(tc, "merged") / ("profile-0000000000000000" + format.merged_extension());
+      nlohmann::json flags = flags_metadata(config_, request.flags, format.use_flags(placeholder, use), placeholder);
+      StoredProfileCheck check =
+          check_stored_profile(config_, store_, targets_, toolchain, format.merged_extension(), flags);
+      if (check.fresh) {
+        out.kind = "stored";
+        out.reason = "stored profile of " + check.created + " is fresh: same toolchain, flags, sources and workloads";
+        out.merged.output = materialize_profile(check.profile, store_.build_dir(tc, "merged"), format.merged_extension());
+        out.merged.method = "stored profile";
+        for (const char* stage : {"build instrumented", "train", "merge"}) reused_stage(stage, "--reuse: " + out.reason);
+        return out;
+      }
+      out.reason = "--reuse: stored profile is stale: " + join(check.reasons, "; ");
+      progress_.note("[" + tc + "] " + out.reason + "; regenerating it");
+      force = true;  // regenerate rather than reuse the last build's training
+    }
+    BuildResult instrumented =
+        timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
+    out.instrumented_warnings = instrumented.warnings;
+    std::map<std::string, std::string> hashes = reuse::hash_binaries(bins_of(instrumented));
+    if (options_.shard) return train_shard(toolchain, format, instrumented, hashes);
+
+    TrainingOutcome training;
+    if (!options_.shard_inputs.empty()) {
+      ShardManifest agreed;
+      training.profiles = load_shards(options_.shard_inputs, tc, agreed);
+      if (agreed.instrumented != hashes) {
+        std::string w = tc + ": the shards' instrumented binaries differ from this checkout's (another commit, "
+                        "compiler or flags?); the optimized build's profile warnings tell how much still matches";
+        report_.warnings.push_back(w);
+        progress_.note("warning: " + w);
+      }
+      out.kind = "shards";
+      out.reason = std::to_string(options_.shard_inputs.size()) + " shard(s) of " + std::to_string(agreed.shard.count);
+      out.merged = timed(report_, progress_, tc, "merge", [&] { return merge(format, training); });
+      out.raw_profiles = training.profiles.size();
+      return out;
+    }
+
+    reuse::TrainKey key{format.name(), toolchain.profile_version, workloads_fingerprint(config_), hashes};
+    std::string blocker = force ? "reuse disabled" : reuse::train_reuse_blocker(fingerprints_.train, key);
+    if (blocker.empty()) {
+      const reuse::TrainRecord& t = *fingerprints_.train;
+      out.kind = "reused";
+      out.reason = "instrumented binaries, training workloads and profile format unchanged";
+      reused_stage("train", out.reason);
+      reused_stage("merge", out.reason);
+      out.merged.output = t.merged;
+      out.merged.method = t.merge_method;
+      out.merged.skipped = t.skipped;
+      out.merged.inputs_merged = t.raw_profiles;
+      out.raw_profiles = t.raw_profiles;
+      return out;
+    }
+    if (!options_.reuse_stored) out.reason = blocker;
+    training = timed(report_, progress_, tc, "train", [&] {
+      return train(training_runs(instrumented), format, runner_, jobs(), options_.keep_going, progress_, tc);
+    });
+    report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
+                                     training.failures.end());
+    out.merged = timed(report_, progress_, tc, "merge", [&] { return merge(format, training); });
+    out.raw_profiles = training.profiles.size();
+    // Only a complete training is worth reusing: one with failed runs is retried next time.
+    if (training.failures.empty())
+      fingerprints_.train = reuse::TrainRecord{key, out.merged.output, out.merged.method, out.raw_profiles,
+                                               out.merged.skipped};
+    else
+      fingerprints_.train.reset();
+    reuse::write_fingerprints(fingerprints_file(), fingerprints_);
+    return out;
+  }
+
+  // `pgo train --shard K/N`: this shard's runs, raw profiles and manifest in --out/<toolchain>/.
+  ProfileSource train_shard(const Toolchain& toolchain, const ProfileFormat& format, const BuildResult& instrumented,
+                            const std::map<std::string, std::string>& hashes) {
+    const std::string& tc = spec_.name;
+    const ShardSpec& shard = *options_.shard;
+    fs::path dir = shard_toolchain_dir(options_.shard_out, tc);
+    fs::remove_all(dir / "runs");  // a shard directory holds one shard's runs
+    fs::remove(dir / "manifest.json");
+    size_t total = 0;
+    std::vector<TrainingRun> runs = training_runs(instrumented, &shard, dir, &total);
+    if (runs.empty())
+      throw UsageError("--shard " + shard.label() + ": this shard has no training run (pgo.yaml has " +
+                       std::to_string(total) + "; use at most that many shards)");
+    TrainingOutcome training = timed(report_, progress_, tc, "train (shard " + shard.label() + ")", [&] {
+      return train(runs, format, runner_, jobs(), options_.keep_going, progress_, tc);
+    });
+    report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
+                                     training.failures.end());
+    ShardManifest m{tc, toolchain.compiler_id, toolchain.compiler_version, format.name(), toolchain.profile_version,
+                    workloads_fingerprint(config_), hashes, shard, total, {}, {}};
+    std::vector<ShardRun> shard_runs;
+    std::vector<fs::path> run_dirs;
+    for (const auto& r : runs) {
+      shard_runs.push_back(ShardRun{r.workload, r.repeat_index, r.weight, ""});
+      run_dirs.push_back(r.run_dir);
+    }
+    write_shard_manifest(dir, m, shard_runs, run_dirs, training.profiles);
+    ProfileSource out;
+    out.shard_written = true;
+    return out;
+  }
+
   int jobs() const {
     if (options_.jobs > 0) return options_.jobs;
     return std::max(1u, std::thread::hardware_concurrency());
@@ -180,7 +310,10 @@ class ToolchainPipeline {
     return targets;
   }
 
-  std::vector<TrainingRun> training_runs(const BuildResult& instrumented) {
+  // Every (workload, repeat) training run in pgo.yaml order; with `shard`, only its share
+  // (orchestrator/shard.h), each run in `shard_dir`/runs/. `total` gets the count of all runs.
+  std::vector<TrainingRun> training_runs(const BuildResult& instrumented, const ShardSpec* shard = nullptr,
+                                         const fs::path& shard_dir = {}, size_t* total = nullptr) {
     std::vector<const WorkloadSpec*> trained;
     std::vector<double> weights;
     for (const auto& w : config_.workloads)
@@ -190,15 +323,19 @@ class ToolchainPipeline {
       }
     std::vector<uint64_t> int_weights = integer_weights(weights);
     std::vector<TrainingRun> runs;
+    size_t index = 0;
     for (size_t i = 0; i < trained.size(); ++i) {
       const WorkloadSpec& w = *trained[i];
-      for (int r = 0; r < w.repeat; ++r) {
-        fs::path run_dir = store_.runs_dir(spec_.name) / "train" / (w.name + "." + std::to_string(r + 1));
+      for (int r = 0; r < w.repeat; ++r, ++index) {
+        if (shard && !in_shard(index, *shard)) continue;
+        fs::path parent = shard ? shard_dir / "runs" : store_.runs_dir(spec_.name) / "train";
+        fs::path run_dir = parent / (w.name + "." + std::to_string(r + 1));
         TrainingRun run{w.name, r, w.repeat, int_weights[i], bench::workload_process(config_, w, bins_of(instrumented), run_dir),
-                        run_dir};
+                        run_dir, w.profile};
         runs.push_back(std::move(run));
       }
     }
+    if (total) *total = index;
     return runs;
   }
 
@@ -222,7 +359,7 @@ class ToolchainPipeline {
       fs::remove_all(scratch, ec);  // no half-written merge output stays behind
       throw;
     }
-    std::string digest = fs::is_directory(result.output) ? directory_digest(result.output) : sha256_file(result.output);
+    std::string digest = profile_digest(result.output);
     fs::path final_path = dir / ("profile-" + digest.substr(0, 16) + format.merged_extension());
     if (!fs::exists(final_path)) {
       fs::rename(result.output, final_path);
@@ -233,21 +370,13 @@ class ToolchainPipeline {
     return result;
   }
 
-  static std::string directory_digest(const fs::path& dir) {
-    Fingerprint fp;
-    std::vector<fs::path> files;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-      if (e.is_regular_file()) files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) fp.add(fs::relative(f, dir).string(), sha256_file(f));
-    return fp.hex();
-  }
-
   void bench(const BuildResult& baseline, const BuildResult& optimized) {
     const std::string& tc = spec_.name;
     std::vector<const WorkloadSpec*> benched;
     for (const auto& w : config_.workloads)
       if (w.bench) benched.push_back(&w);
+    std::map<std::string, std::string> baseline_hashes = reuse::hash_binaries(bins_of(baseline));
+    std::map<std::string, std::string> optimized_hashes = reuse::hash_binaries(bins_of(optimized));
     for (size_t i = 0; i < benched.size(); ++i) {
       const WorkloadSpec& w = *benched[i];
       bench::BenchSettings settings = bench::bench_settings(config_.bench, w, store_.runs_dir(tc) / "bench" / w.name);
@@ -257,12 +386,36 @@ class ToolchainPipeline {
       fs::create_directories(settings.work_dir);
       std::string stage = "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")";
       WorkloadResult result{tc, bench::targets_label(w), w.name, w.weight, "wall_time", {}};
+      std::string key = reuse::bench_key(config_, w, baseline_hashes, optimized_hashes);
+      if (std::optional<WorkloadResult> previous = reusable_bench(w.name, key)) {
+        reused_stage(stage, "same binaries, workload and bench settings");
+        report_.results.push_back(std::move(*previous));
+        continue;
+      }
       result.bench = timed(report_, progress_, tc, stage, [&] {
         return bench::bench_pair(runner_, bench::workload_process(config_, w, bins_of(baseline), settings.work_dir),
                                  bench::workload_process(config_, w, bins_of(optimized), settings.work_dir),
                                  settings, [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
       });
+      if (!result.bench.failed && result.bench.outputs_match)
+        fingerprints_.bench[w.name] = reuse::BenchRecord{key, workload_result_to_json(result)};
+      else
+        fingerprints_.bench.erase(w.name);
       report_.results.push_back(std::move(result));
+    }
+    reuse::write_fingerprints(fingerprints_file(), fingerprints_);
+  }
+
+  // The previous build's result of workload `name`, when its key is `key` (and not --force).
+  std::optional<WorkloadResult> reusable_bench(const std::string& name, const std::string& key) const {
+    auto it = fingerprints_.bench.find(name);
+    if (options_.force || it == fingerprints_.bench.end() || it->second.key != key) return std::nullopt;
+    try {
+      WorkloadResult r = workload_result_from_json(it->second.result);
+      r.reused = true;
+      return r;
+    } catch (const nlohmann::json::exception&) {
+      return std::nullopt;  // a damaged cache entry: measure again
     }
   }
 
@@ -274,6 +427,8 @@ class ToolchainPipeline {
   Report& report_;
   const ProfileStore& store_;
   std::unique_ptr<BuildSystem> build_system_;
+  std::vector<std::string> targets_;
+  reuse::Fingerprints fingerprints_;  // .pgo/build/<toolchain>/fingerprints.json
 };
 
 }  // namespace
@@ -299,6 +454,27 @@ std::vector<ToolchainSpec> select_toolchains(const Config& config, const std::ve
     selected.push_back(*it);
   }
   return selected;
+}
+
+std::vector<fs::path> run_train_shard(const Config& config, const BuildOptions& options, ProcessRunner& runner,
+                                      Progress& progress) {
+  if (!options.shard || options.shard_out.empty()) throw UsageError("pgo train needs --shard K/N and --out DIR");
+  Report report;  // stage timings only; a shard writes no report
+  ProfileStore store(config.project_dir / config.store_dir);
+  StoreLock lock(store.root());
+  store.check_writable();
+  store.remove_interrupted_writes();
+  std::vector<fs::path> manifests;
+  try {
+    for (const auto& spec : select_toolchains(config, options.toolchains)) {
+      ToolchainPipeline(config, options, spec, runner, progress, report, store).run();
+      manifests.push_back(shard_toolchain_dir(options.shard_out, spec.name) / "manifest.json");
+    }
+  } catch (...) {
+    throw_if_interrupted();
+    throw;
+  }
+  return manifests;
 }
 
 Report run_build(const Config& config, const BuildOptions& options, ProcessRunner& runner, Progress& progress) {

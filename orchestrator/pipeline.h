@@ -3,10 +3,13 @@
 // Each stage lives in its own module; this file only sequences them and times them.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "orchestrator/progress.h"
+#include "orchestrator/shard.h"
 #include "orchestrator/report/report.h"
 #include "workloads/config.h"
 #include "workloads/process.h"
@@ -19,12 +22,29 @@ struct BuildOptions {
   bool keep_going = false;              // leave failing training runs out instead of stopping
   bool bench = true;                    // run the benchmark stage
   std::string pgo_version;              // recorded in the report
+  // Reuse (orchestrator/fingerprints.h): unless `force`, training+merge and each benchmark
+  // are skipped when their inputs are unchanged since the last build.
+  bool force = false;
+  // `pgo build --reuse`: when the stored profile is fresh (orchestrator/stored_profile.h),
+  // skip the instrumented build and training and build optimized from it; else regenerate.
+  bool reuse_stored = false;
+  // `pgo train --shard K/N --out DIR`: train only this shard's runs into shard_out (run_train_shard).
+  std::optional<ShardSpec> shard;
+  std::filesystem::path shard_out;
+  // `pgo merge DIR...`: the profile comes from these shard directories instead of training.
+  std::vector<std::filesystem::path> shard_inputs;
 };
 
 // Runs the whole pipeline and stores the profiles and the report (report.json under
 // <store>/reports/). Throws pgo::Error with the exit code of the failing stage.
 Report run_build(const Config& config, const BuildOptions& options, ProcessRunner& runner,
                  Progress& progress);
+
+// `pgo train --shard`: detect, build baseline and instrumented, run options.shard's share of
+// the training runs with raw profiles and a manifest under options.shard_out/<toolchain>/.
+// Returns the manifests written. Nothing is merged or stored.
+std::vector<std::filesystem::path> run_train_shard(const Config& config, const BuildOptions& options,
+                                                   ProcessRunner& runner, Progress& progress);
 
 // The toolchains of `config` selected by `names` (all when empty); unknown names are a
 // usage error that lists the configured ones.

@@ -8,7 +8,8 @@
 
 namespace pgo {
 
-Progress::Progress(bool quiet) : tty_(::isatty(STDERR_FILENO) == 1), quiet_(quiet) {}
+Progress::Progress(bool quiet, bool interactive)
+    : tty_(interactive && ::isatty(STDERR_FILENO) == 1), quiet_(quiet) {}
 
 Progress::~Progress() {
   if (line_open_ && tty_) std::fputs("\n", stderr);

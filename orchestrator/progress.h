@@ -10,7 +10,8 @@ namespace pgo {
 class Progress {
  public:
   // `quiet`: print nothing (for --json on stdout the progress still goes to stderr unless quiet).
-  explicit Progress(bool quiet = false);
+  // `interactive` false: plain lines even on a terminal (`pgo ci`), as in a CI log.
+  explicit Progress(bool quiet = false, bool interactive = true);
   ~Progress();
 
   void stage(const std::string& toolchain, const std::string& name);           // starts a stage

@@ -12,6 +12,7 @@ packages=(
   valgrind
   zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev libncurses-dev
   libpng-dev chromium
+  python3-yaml
 )
 
 missing=()
@@ -30,4 +31,17 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: all system packages present" >&2
+fi
+
+# actionlint for tests/ci/actionlint_test.sh, from the Go module proxy into .tools/bin/
+# (a pinned version; Go is needed anyway for the Go adapter).
+actionlint_version=v1.7.7
+tools_bin="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools/bin"
+if [[ ! -x "$tools_bin/actionlint" ]] || ! "$tools_bin/actionlint" -version | grep -qx "$actionlint_version"; then
+  if command -v go >/dev/null; then
+    echo "setup: installing actionlint $actionlint_version into $tools_bin" >&2
+    GOBIN="$tools_bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
+  else
+    echo "setup: go not found; actionlint (tests/ci) is not installed" >&2
+  fi
 fi

@@ -22,6 +22,8 @@ struct BuildArgs {
   bool json = false;
   bool keep_going = false;
   bool no_bench = false;
+  bool force = false;  // --force / --no-reuse
+  bool reuse = false;  // --reuse: build from the stored profile when it is fresh
 };
 
 int run(const BuildArgs& args) {
@@ -31,6 +33,8 @@ int run(const BuildArgs& args) {
   options.jobs = args.jobs;
   options.keep_going = args.keep_going;
   options.bench = !args.no_bench;
+  options.force = args.force;
+  options.reuse_stored = args.reuse;
   options.pgo_version = PGO_VERSION;
   SystemProcessRunner runner;
   Progress progress;
@@ -71,6 +75,13 @@ Action add_build_command(CLI::App& app) {
   cmd->add_flag("--keep-going", args->keep_going,
                 "Leave failing training runs out of the profile instead of stopping (exit 4)");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
+  CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force,
+                                     "Train and benchmark again even when nothing changed since the last build "
+                                     "(by default unchanged binaries and workloads reuse the last profile and results)");
+  cmd->add_flag("--reuse", args->reuse,
+                "Build optimized straight from the stored profile when it is fresh (same toolchain, flags, sources, "
+                "workloads), skipping the instrumented build and training; regenerate it when stale")
+      ->excludes(force);
   return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
 }
 

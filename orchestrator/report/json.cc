@@ -39,10 +39,37 @@ json profile_json(const ProfileReport& p) {
             {"raw_profiles", p.raw_profiles},
             {"skipped_inputs", p.skipped_inputs},
             {"stored_at", p.stored_at.string()},
-            {"optimized_binary_differs", p.binary_differs}}}};
+            {"optimized_binary_differs", p.binary_differs},
+            {"source", p.source},
+            {"source_reason", p.source_reason}}}};
 }
 
 }  // namespace
+
+nlohmann::json workload_result_to_json(const WorkloadResult& r) {
+  json j = {{"toolchain", r.toolchain},
+            {"target", r.target},
+            {"workload", r.workload},
+            {"weight", r.weight},
+            {"metric", r.metric},
+            {"baseline", binary_json(r.bench.baseline)},
+            {"optimized", binary_json(r.bench.optimized)},
+            {"runs", r.bench.rounds},
+            {"speedup", number(r.bench.speedup)},
+            {"speedup_ci95", {number(r.bench.ci_lo), number(r.bench.ci_hi)}},
+            {"ci_half_width", number(r.bench.ci_half_width)},
+            {"p_value", number(r.bench.p_value)},
+            {"verdict", bench::to_string(r.bench.verdict)},
+            {"stop_reason", bench::to_string(r.bench.stop_reason)},
+            {"outputs_compared", r.bench.outputs_compared},
+            {"outputs_match", r.bench.outputs_match},
+            {"output_mismatch", r.bench.mismatch},
+            {"output_checked", r.bench.output_checked},
+            {"failed", r.bench.failed},
+            {"failure", r.bench.failure}};
+  j["reused"] = r.reused;
+  return j;
+}
 
 nlohmann::json report_to_json(const Report& report) {
   json toolchains = json::array();
@@ -58,32 +85,11 @@ nlohmann::json report_to_json(const Report& report) {
   }
   json stages = json::array();
   for (const auto& s : report.stages)
-    stages.push_back({{"name", s.name}, {"toolchain", s.toolchain}, {"seconds", s.seconds}});
+    stages.push_back({{"name", s.name}, {"toolchain", s.toolchain}, {"seconds", s.seconds}, {"reused", s.reused}});
   json profiles = json::array();
   for (const auto& p : report.profiles) profiles.push_back(profile_json(p));
   json results = json::array();
-  for (const auto& r : report.results) {
-    results.push_back({{"toolchain", r.toolchain},
-                       {"target", r.target},
-                       {"workload", r.workload},
-                       {"weight", r.weight},
-                       {"metric", r.metric},
-                       {"baseline", binary_json(r.bench.baseline)},
-                       {"optimized", binary_json(r.bench.optimized)},
-                       {"runs", r.bench.rounds},
-                       {"speedup", number(r.bench.speedup)},
-                       {"speedup_ci95", {number(r.bench.ci_lo), number(r.bench.ci_hi)}},
-                       {"ci_half_width", number(r.bench.ci_half_width)},
-                       {"p_value", number(r.bench.p_value)},
-                       {"verdict", bench::to_string(r.bench.verdict)},
-                       {"stop_reason", bench::to_string(r.bench.stop_reason)},
-                       {"outputs_compared", r.bench.outputs_compared},
-                       {"outputs_match", r.bench.outputs_match},
-                       {"output_mismatch", r.bench.mismatch},
-                       {"output_checked", r.bench.output_checked},
-                       {"failed", r.bench.failed},
-                       {"failure", r.bench.failure}});
-  }
+  for (const auto& r : report.results) results.push_back(workload_result_to_json(r));
   json failures = json::array();
   for (const auto& f : report.training_failures)
     failures.push_back({{"toolchain", f.toolchain}, {"workload", f.workload}, {"command", f.command},

@@ -298,7 +298,7 @@ std::string markdown_report(const Report& report, size_t max_bytes) {
 
   std::vector<std::string> stages;
   for (const auto& s : report.stages)
-    stages.push_back("| " + text(s.name) + " | " + text(s.toolchain) + " | " + svg::format_seconds(s.seconds) + " |\n");
+    stages.push_back("| " + text(s.name) + " | " + text(s.toolchain) + " | " + (s.reused ? std::string("reused") : svg::format_seconds(s.seconds)) + " |\n");
   if (!stages.empty()) doc.add("\n## Stage timings\n");
   doc.table("| stage | toolchain | time |\n|---|---|---:|\n", stages, kMaxStages, "stages");
 

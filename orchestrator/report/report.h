@@ -16,6 +16,7 @@ struct StageTiming {
   std::string name;       // "build:baseline", "train", "merge", ...
   std::string toolchain;  // empty for whole-run stages
   double seconds = 0;
+  bool reused = false;    // skipped: its result was reused (orchestrator/fingerprints.h)
 };
 
 struct WorkloadResult {
@@ -23,6 +24,7 @@ struct WorkloadResult {
   double weight = 1;
   std::string metric = "wall_time";
   bench::BenchResult bench;
+  bool reused = false;  // taken from the previous build: same binaries, workload and settings
 };
 
 struct ProfileReport {
@@ -34,6 +36,10 @@ struct ProfileReport {
   std::vector<std::string> skipped_inputs;
   std::filesystem::path stored_at;
   bool binary_differs = true;  // optimized binary is not byte-identical to the baseline
+  // Where the profile came from: "trained", "reused" (fingerprints unchanged), "stored"
+  // (`pgo build --reuse` found the stored profile fresh) or "shards" (`pgo merge`), and why.
+  std::string source = "trained";
+  std::string source_reason;
 };
 
 struct TrainingFailure {

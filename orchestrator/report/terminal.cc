@@ -103,7 +103,7 @@ void print_terminal_report(const Report& report, std::ostream& out) {
   if (!report.stages.empty()) {
     out << "\nStages\n";
     Table stages({"stage", "toolchain", "time"});
-    for (const auto& s : report.stages) stages.add({s.name, s.toolchain, format_duration(s.seconds)});
+    for (const auto& s : report.stages) stages.add({s.name, s.toolchain, s.reused ? "reused" : format_duration(s.seconds)});
     stages.print(out);
   }
 
