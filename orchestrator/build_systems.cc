@@ -2,6 +2,7 @@
 
 #include "adapters/cargo/cargo_build.h"
 #include "adapters/cmake/cmake_build.h"
+#include "adapters/go/go_build.h"
 #include "adapters/command/command_build.h"
 #include "support/error.h"
 
@@ -13,6 +14,7 @@ std::unique_ptr<BuildSystem> make_build_system(const Config& config, const Toolc
   if (system == "cmake") return std::make_unique<CMakeBuildSystem>(config, toolchain, runner);
   if (system == "command") return std::make_unique<CommandBuildSystem>(config, toolchain, runner);
   if (system == "cargo") return std::make_unique<CargoBuildSystem>(config, toolchain, runner);
+  if (system == "go") return std::make_unique<GoBuildSystem>(config, toolchain, runner);
   throw UsageError(config.file.string() + ":" + std::to_string(config.build.system_pos.line) +
                    ": build.system: '" + system + "' is not built into this pgo yet");
 }

@@ -3,6 +3,7 @@
 #include "adapters/gcc/gcc_format.h"
 #include "adapters/llvm/clang_format.h"
 #include "adapters/llvm/rust_format.h"
+#include "adapters/pprof/pprof_format.h"
 #include "support/error.h"
 
 namespace pgo {
@@ -12,6 +13,10 @@ std::unique_ptr<ProfileFormat> make_profile_format(const Toolchain& toolchain, c
   if (id == "Clang" || id == "AppleClang")
     return std::make_unique<ClangProfileFormat>(toolchain, &context.runner);
   if (id == "rustc") return std::make_unique<RustProfileFormat>(toolchain, &context.runner, context.profile_dir);
+  if (id == "go")
+    return std::make_unique<PprofProfileFormat>(toolchain.c_compiler.empty() ? std::filesystem::path("go")
+                                                                             : toolchain.c_compiler,
+                                                "go" + toolchain.compiler_version, context.runner);
   if (id == "GNU") {
     GccFormatOptions options;
     options.profile_dir = context.profile_dir;

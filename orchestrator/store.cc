@@ -202,7 +202,9 @@ std::map<std::string, std::string> hash_sources(const fs::path& source_dir, cons
                 name == "meson_options.txt" || name == "meson.options";
     // Rust: sources, manifests and the lock file (dependency versions); target/ is skipped above.
     bool rust = p.extension() == ".rs" || name == "Cargo.toml" || name == "Cargo.lock";
-    if (name != "CMakeLists.txt" && !make && !rust && !kExtensions.count(p.extension().string())) continue;
+    // Go: sources and the module files, which pin the dependencies the code is built with.
+    bool go = p.extension() == ".go" || name == "go.mod" || name == "go.sum";
+    if (name != "CMakeLists.txt" && !make && !rust && !go && !kExtensions.count(p.extension().string())) continue;
     hashes[fs::relative(p, source_dir).string()] = sha256_file(p);
   }
   return hashes;

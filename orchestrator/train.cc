@@ -191,7 +191,8 @@ RunOutcome run_one(const TrainingRun& run, const ProfileFormat& format, ProcessR
   fs::remove_all(run.run_dir);
   fs::create_directories(run.run_dir);
   ProcessSpec spec = run.spec;
-  for (const auto& [name, value] : format.training_env(run.run_dir)) spec.env[name] = value;
+  if (run.profile.empty())
+    for (const auto& [name, value] : format.training_env(run.run_dir)) spec.env[name] = value;
   BoundedOutput output({run.run_dir / "stdout", run.run_dir / "stderr"});
   spec.stdout_file = output.target(0);
   spec.stderr_file = output.target(1);
@@ -209,13 +210,23 @@ RunOutcome run_one(const TrainingRun& run, const ProfileFormat& format, ProcessR
                                       stderr_tail(spec.stderr_file)};
     return outcome;
   }
-  fs::path raw = format.collect(run.run_dir);
+  fs::path raw;
+  if (run.profile.empty()) {
+    raw = format.collect(run.run_dir);
+  } else {
+    std::error_code ec;
+    fs::path own = run.run_dir / run.profile;
+    if (fs::is_regular_file(own, ec) && fs::file_size(own, ec) > 0) raw = own;
+  }
   if (raw.empty()) {
     outcome.wrote_no_profile = true;
     outcome.failure = TrainingFailure{
         toolchain, label, shell_quote_for_display(spec.argv),
-        "exited normally but wrote no profile (a program that ends through _exit, abort or a "
-        "signal, or that is not the instrumented binary, leaves none)",
+        run.profile.empty()
+            ? "exited normally but wrote no profile (a program that ends through _exit, abort or a "
+              "signal, or that is not the instrumented binary, leaves none)"
+            : "exited normally but did not write its profile " + (run.run_dir / run.profile).string() +
+                  " (the workload's profile:; the program must write it, e.g. through ${run_dir})",
         stderr_tail(spec.stderr_file)};
     return outcome;
   }

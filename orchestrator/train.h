@@ -20,6 +20,9 @@ struct TrainingRun {
   uint64_t weight = 1;    // merge weight
   ProcessSpec spec;       // expanded command; stdout/stderr/env are filled in by train()
   std::filesystem::path run_dir;
+  // The workload's `profile:` (relative to run_dir): the program writes its own profile
+  // there, and the format's collection environment is not set. Empty: format.collect().
+  std::filesystem::path profile;
 };
 
 struct TrainingOutcome {

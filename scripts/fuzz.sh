@@ -19,7 +19,7 @@ seconds=${PGO_FUZZ_TIME:-20}
 regress_only=0
 do_build=1
 targets=()
-all_targets=(config gcda gcno cmake_reply raw_header)
+all_targets=(config gcda gcno cmake_reply raw_header pprof)
 
 while (($#)); do
   case $1 in

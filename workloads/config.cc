@@ -200,7 +200,7 @@ bool valid_env_name(const std::string& s) {
 WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& build) {
   WorkloadSpec w;
   MapView m(r, v, {"name", "run", "shell", "env", "cwd", "stdin", "repeat", "timeout", "weight",
-                   "compare_output", "check", "train", "bench"});
+                   "compare_output", "check", "profile", "train", "bench"});
   w.pos = pos_of(v.mark);
   const Value& name = m.require("name");
   w.name = get_string(r, name);
@@ -262,6 +262,16 @@ WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& bu
         check_placeholders(r, e, w.check.back(), build);
       }
     }
+  }
+  if (const Value* f = m.find("profile")) {
+    // A profile the program writes itself (go test -cpuprofile): inside the run directory,
+    // so that parallel training runs never share it.
+    w.profile = get_string(r, *f);
+    fs::path norm = fs::path(w.profile).lexically_normal();
+    if (w.profile.empty() || fs::path(w.profile).is_absolute() || *norm.begin() == ".." || norm == ".")
+      r.fail(*f, "'" + w.profile + "' must be a file path relative to the run directory, inside it; "
+                 "let the program write it through ${run_dir}, e.g. -test.cpuprofile=${run_dir}/cpu.pprof "
+                 "with profile: cpu.pprof");
   }
   if (const Value* f = m.find("train")) w.train = get_bool(r, *f);
   if (const Value* f = m.find("bench")) w.bench = get_bool(r, *f);

@@ -76,6 +76,9 @@ struct WorkloadSpec {
   bool check_shell = false;
   bool train = true;                         // used for training
   bool bench = true;                         // used for benchmarking
+  // A profile the program writes itself, relative to the run directory (e.g. "cpu.pprof"
+  // for -test.cpuprofile=${run_dir}/cpu.pprof); empty: the toolchain's own collection.
+  std::string profile;
   SourcePos pos;
 };
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpora in tests/fuzz/corpus/<target>/ from the test data and from
 # real compiler output. The seeds are committed; run this only to refresh them.
-# Needs gcc/g++ 12+, clang-22, llvm-profdata-22 and python3 (for the CMake reply bundles).
+# Needs gcc/g++ 12+, clang-22, llvm-profdata-22, go 1.21+ and python3 (for the CMake reply bundles).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 rm -rf "$out"
-mkdir -p "$out"/{config,gcda,gcno,cmake_reply,raw_header}
+mkdir -p "$out"/{config,gcda,gcno,cmake_reply,raw_header,pprof}
 
 # pgo.yaml: the test configs and the examples' files.
 cp "$data"/config/*.yaml "$out/config/"
@@ -71,4 +71,14 @@ small = {
 }
 write("small", small)
 PY
+
+# pprof: CPU profiles of examples/go-module's benchmarks written by Go's runtime/pprof, one
+# merged by go tool pprof -proto, and the plain (uncompressed) protobuf of the first.
+(cd "$root/examples/go-module" && go test -c -o "$tmp/kernels.test" ./kernels)
+"$tmp/kernels.test" -test.run='^$' -test.bench=. -test.benchtime=3x -test.cpuprofile="$out/pprof/go_bench_cpu.pprof" >/dev/null
+"$tmp/kernels.test" -test.run='^$' -test.bench=Probe -test.benchtime=3x -test.cpuprofile="$tmp/probe.pprof" >/dev/null
+go tool pprof -proto -symbolize=none "$out/pprof/go_bench_cpu.pprof" "$tmp/probe.pprof" >"$out/pprof/go_merged.pprof"
+python3 -c 'import gzip, sys; sys.stdout.buffer.write(gzip.decompress(open(sys.argv[1], "rb").read()))' \
+  "$out/pprof/go_bench_cpu.pprof" >"$out/pprof/go_bench_cpu_plain.pb"
+
 find "$out" -type f | sort | xargs wc -c

@@ -1,0 +1,144 @@
+#include "adapters/pprof/pprof_format.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include "adapters/pprof/pprof_analysis.h"
+#include "adapters/pprof/pprof_reader.h"
+#include "support/atomic_file.h"
+#include "support/error.h"
+#include "support/strings.h"
+
+namespace pgo {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_profile_file(const fs::directory_entry& e) {
+  std::error_code ec;
+  return e.is_regular_file(ec) && e.path().extension() == ".pprof";
+}
+
+// Directories become their *.pprof files (sorted, so the merge order is stable).
+std::vector<WeightedInput> expand(const std::vector<WeightedInput>& inputs, std::vector<std::string>& bad) {
+  std::vector<WeightedInput> files;
+  for (const WeightedInput& in : inputs) {
+    std::error_code ec;
+    if (!fs::is_directory(in.path, ec)) {
+      files.push_back(in);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (const auto& e : fs::directory_iterator(in.path, ec))
+      if (is_profile_file(e)) found.push_back(e.path());
+    std::sort(found.begin(), found.end());
+    if (found.empty()) bad.push_back(in.path.string() + ": no *.pprof file in this directory");
+    for (const auto& f : found) files.push_back({f, in.weight});
+  }
+  return files;
+}
+
+}  // namespace
+
+PprofProfileFormat::PprofProfileFormat(fs::path go, std::string go_version, ProcessRunner& runner)
+    : go_(std::move(go)), go_version_(std::move(go_version)), runner_(runner) {}
+
+Flags PprofProfileFormat::instrument_flags(const BuildRequest&) const { return Flags{{"-pgo=off"}, {}}; }
+
+Flags PprofProfileFormat::use_flags(const fs::path& merged, const BuildRequest&) const {
+  return Flags{{"-pgo=" + fs::absolute(merged).lexically_normal().string()}, {}};
+}
+
+Environment PprofProfileFormat::training_env(const fs::path& run_dir) const {
+  return {{kGoCpuProfileEnv, (run_dir / kGoProfileSubdir).string()}};
+}
+
+fs::path PprofProfileFormat::collect(const fs::path& run_dir) const {
+  fs::path dir = run_dir / kGoProfileSubdir;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (is_profile_file(e) && e.file_size(ec) > 0) return dir;
+  return {};
+}
+
+std::vector<std::string> PprofProfileFormat::merge_command(const std::vector<WeightedInput>& files) const {
+  // -symbolize=none: Go profiles carry their symbols; never look for binaries or servers.
+  std::vector<std::string> argv = {go_.string(), "tool", "pprof", "-proto", "-symbolize=none"};
+  for (const WeightedInput& f : files)
+    for (uint64_t i = 0; i < std::max<uint64_t>(1, f.weight); ++i) argv.push_back(f.path.string());
+  return argv;
+}
+
+MergeResult PprofProfileFormat::merge(const std::vector<WeightedInput>& inputs, const fs::path& out,
+                                      FailureMode mode, int) const {
+  if (inputs.empty()) throw WorkloadError("no profiles to merge into " + out.string());
+  std::vector<std::string> bad;
+  std::vector<WeightedInput> files = expand(inputs, bad);
+  std::vector<WeightedInput> good;
+  int64_t expected = 0;
+  for (const WeightedInput& f : files) {
+    try {
+      PprofSummary s = summarize_pprof(read_pprof(f.path), f.path.string());
+      expected += s.samples * static_cast<int64_t>(std::max<uint64_t>(1, f.weight));
+      good.push_back(f);
+    } catch (const Error& e) {
+      bad.push_back(e.what());
+    }
+  }
+  if (!bad.empty() && mode == FailureMode::Any)
+    throw WorkloadError("cannot merge profile " + bad.front() +
+                        " (merge.failure_mode is `any`; `warn` or `all` leave bad profiles out)");
+  if (good.empty()) {
+    std::string msg = "no usable profile among " + std::to_string(files.size()) + " input(s):";
+    for (size_t i = 0; i < bad.size() && i < 10; ++i) msg += "\n  " + bad[i];
+    throw WorkloadError(msg);
+  }
+
+  fs::path log = out.parent_path() / ("." + out.filename().string() + ".log");
+  ProcessSpec spec;
+  spec.argv = merge_command(good);
+  spec.stdout_file = out;
+  spec.stderr_file = log;
+  ProcessResult r = runner_.run(spec);
+  std::error_code ec;
+  std::string err = fs::exists(log, ec) ? read_file(log) : "";
+  fs::remove(log, ec);
+  throw_if_interrupted();
+  if (!r.ok())
+    throw WorkloadError("merging " + std::to_string(good.size()) + " Go CPU profile(s) failed (" + r.describe() +
+                        "): " + shell_quote_for_display(spec.argv) + "\n" + tail_lines(err, 15));
+  PprofSummary merged = summarize_pprof(read_pprof(out), out.string());
+  if (merged.samples != expected)
+    throw WorkloadError("the merged profile " + out.string() + " holds " + std::to_string(merged.samples) +
+                        " samples, but the weighted inputs hold " + std::to_string(expected) + " (" +
+                        shell_quote_for_display(spec.argv) + ")");
+  MergeResult result;
+  result.output = out;
+  result.inputs_merged = good.size();
+  result.skipped = bad;
+  result.method = "go tool pprof -proto (" + go_version_ + ")";
+  return result;
+}
+
+ProfileSummary PprofProfileFormat::summarize(const fs::path& merged) const {
+  PprofSummary s = summarize_pprof(read_pprof(merged), merged.string());
+  ProfileSummary out;
+  out.functions = s.functions;
+  out.functions_with_counts = s.functions_with_samples;
+  out.total_count = static_cast<uint64_t>(std::max<int64_t>(0, s.samples));
+  for (const auto& f : s.by_flat) {
+    if (out.hottest.size() >= 10 || f.flat <= 0) break;
+    out.hottest.push_back({f.name, static_cast<uint64_t>(f.flat)});
+  }
+  return out;
+}
+
+ProfileDiagnostics PprofProfileFormat::scan_build_output(std::string_view) const {
+  // The Go compiler says nothing about profile use; the build system checks instead that
+  // the binary records -pgo=<profile> (go version -m).
+  return {};
+}
+
+std::string PprofProfileFormat::format_version(const Toolchain&) const { return "profile.proto"; }
+
+}  // namespace pgo
