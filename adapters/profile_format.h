@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "adapters/build_system.h"
+#include "adapters/function_match.h"
 #include "workloads/config.h"
 
 namespace pgo {
@@ -66,6 +67,17 @@ class ProfileFormat {
   virtual ProfileDiagnostics scan_build_output(std::string_view output) const = 0;
   // Raw/merged profile format version this toolchain writes (for metadata and staleness).
   virtual std::string format_version(const Toolchain& toolchain) const = 0;
+  // Staleness (`pgo status`): which functions of the stored merged profile `stored` still
+  // match the current code, read from an instrumented build of it (`request` as built,
+  // `current` its result) without running it. Throws pgo::Error naming a corrupt file.
+  // The default says the format cannot match yet.
+  virtual FunctionMatch match(const std::filesystem::path& stored, const BuildRequest& request,
+                              const BuildResult& current) const {
+    (void)stored, (void)request, (void)current;
+    FunctionMatch m;
+    m.note = "function matching is not implemented for the " + name() + " profile format yet";
+    return m;
+  }
 };
 
 }  // namespace pgo

@@ -25,8 +25,9 @@ int main(int argc, char** argv) {
   app.footer("Run `pgo help <command>` for a command's options.");
 
   std::vector<pgo::cli::Action> actions = {pgo::cli::add_build_command(app), pgo::cli::add_init_command(app),
-                                           pgo::cli::add_bench_command(app), pgo::cli::add_ci_command(app),
-                                           pgo::cli::add_train_command(app), pgo::cli::add_merge_command(app)};
+                                           pgo::cli::add_bench_command(app), pgo::cli::add_status_command(app),
+                                           pgo::cli::add_ci_command(app),    pgo::cli::add_train_command(app),
+                                           pgo::cli::add_merge_command(app)};
 
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show the help of a command");

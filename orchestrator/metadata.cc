@@ -12,17 +12,28 @@ namespace {
 
 // Flags with the merged profile's scratch path replaced: the stored copy lives elsewhere.
 nlohmann::json flags_json(const Flags& flags, const fs::path& profile) {
+  // Adapters may spell the path with symlinks resolved (GCC's clean()): scrub both forms.
+  std::error_code ec;
+  std::vector<std::string> spellings = {profile.string(), fs::weakly_canonical(profile, ec).string()};
   auto scrub = [&](std::vector<std::string> v) {
-    for (auto& f : v) {
-      size_t at = f.find(profile.string());
-      if (at != std::string::npos) f.replace(at, profile.string().size(), "<profile>");
-    }
+    for (auto& f : v)
+      for (const auto& p : spellings) {
+        size_t at = p.empty() ? std::string::npos : f.find(p);
+        if (at != std::string::npos) f.replace(at, p.size(), "<profile>");
+      }
     return v;
   };
   return {{"compile", scrub(flags.compile)}, {"link", scrub(flags.link)}};
 }
 
 }  // namespace
+
+nlohmann::json flags_metadata(const Config& config, const Flags& instrument, const Flags& use, const fs::path& profile) {
+  return {{"build_type", config.build.build_type},
+          {"configure_args", config.build.configure_args},
+          {"instrument", flags_json(instrument, profile)},
+          {"use", flags_json(use, profile)}};
+}
 
 std::string workloads_fingerprint(const Config& config) {
   Fingerprint fp;
@@ -64,11 +75,7 @@ nlohmann::json profile_metadata(const MetadataInputs& in) {
         {"functions_with_counts", in.summary.functions_with_counts},
         {"total_count", in.summary.total_count},
         {"hottest", hottest}}},
-      {"flags",
-       {{"build_type", c.build.build_type},
-        {"configure_args", c.build.configure_args},
-        {"instrument", flags_json(in.instrument_flags, in.merge.output)},
-        {"use", flags_json(in.use_flags, in.merge.output)}}},
+      {"flags", flags_metadata(c, in.instrument_flags, in.use_flags, in.merge.output)},
       {"sources",
        {{"root", fs::relative(source_dir, c.project_dir).string()},
         {"git_commit", git_commit(c.project_dir)},

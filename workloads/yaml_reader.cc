@@ -15,7 +15,7 @@
 namespace pgo {
 
 std::optional<double> parse_duration_seconds(std::string_view text) {
-  static constexpr std::pair<std::string_view, double> kUnits[] = {{"ms", 0.001}, {"s", 1}, {"m", 60}, {"h", 3600}};
+  static constexpr std::pair<std::string_view, double> kUnits[] = {{"ms", 0.001}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
   double scale = 1;
   for (const auto& [unit, factor] : kUnits)  // "ms" before "m"/"s": the longer suffix wins
     if (text.size() > unit.size() && text.ends_with(unit)) {
@@ -231,8 +231,8 @@ double get_duration(const Reader& r, const Value& v) {
   std::optional<double> d = parse_duration_seconds(s);
   if (!d && s.starts_with('-')) r.fail(v, "must not be negative, got '" + s + "'");
   if (!d)
-    r.fail(v, "invalid duration '" + s + "'; write seconds (30, 2.5) or a number with a unit ms, s, m or h "
-              "(500ms, 30s, 10m, 1.5h)");
+    r.fail(v, "invalid duration '" + s + "'; write seconds (30, 2.5) or a number with a unit ms, s, m, h or d "
+              "(500ms, 30s, 10m, 1.5h, 30d)");
   if (*d <= 0) r.fail(v, "must be greater than zero, got '" + s + "'");
   if (*d > 1e8) r.fail(v, "is too large: '" + s + "'");
   return *d;

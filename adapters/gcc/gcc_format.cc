@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "adapters/gcc/function_match.h"
 #include "adapters/gcc/gcc_paths.h"
 #include "adapters/gcc/gcno.h"
 #include "adapters/gcc/gcov_io.h"
@@ -157,6 +158,10 @@ ProfileDiagnostics GccProfileFormat::scan_build_output(std::string_view output) 
   d.mismatch_warnings = mismatches.size();
   d.missing_warnings = missing.size();
   return d;
+}
+
+FunctionMatch GccProfileFormat::match(const fs::path& stored, const BuildRequest& request, const BuildResult&) const {
+  return match_gcc_profile(stored, request.build_dir);
 }
 
 std::string GccProfileFormat::format_version(const Toolchain& toolchain) const {

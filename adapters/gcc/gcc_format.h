@@ -57,6 +57,10 @@ class GccProfileFormat : public ProfileFormat {
   // The gcda version word as text ("B22*" for GCC 12.2), read from the .gcno a probe
   // compile writes; falls back to mapping toolchain.compiler_version.
   std::string format_version(const Toolchain& toolchain) const override;
+  // The stored .gcda idents and cfg checksums against the .gcno notes in request.build_dir
+  // (function_match.h).
+  FunctionMatch match(const std::filesystem::path& stored, const BuildRequest& request,
+                      const BuildResult& current) const override;
 
   const GccFormatOptions& options() const { return options_; }
   // GCOV_PREFIX_STRIP for a profile directory: its number of path components.

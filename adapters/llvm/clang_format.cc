@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "adapters/llvm/function_match.h"
 #include "adapters/llvm/merge.h"
 #include "adapters/llvm/raw_header.h"
 #include "adapters/llvm/summary.h"
@@ -127,6 +128,12 @@ ProfileDiagnostics ClangProfileFormat::scan_build_output(std::string_view output
     }
   }
   return d;
+}
+
+FunctionMatch ClangProfileFormat::match(const fs::path& stored, const BuildRequest&, const BuildResult& current) const {
+  std::vector<fs::path> binaries;
+  for (const Artifact& a : current.artifacts) binaries.push_back(a.path);
+  return match_llvm_profile(stored, binaries);
 }
 
 std::string ClangProfileFormat::format_version(const Toolchain& toolchain) const {

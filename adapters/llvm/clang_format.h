@@ -44,6 +44,10 @@ class ClangProfileFormat : public ProfileFormat {
   // The raw profile version: toolchain.profile_version if set, else derived from the
   // clang major version ("22" -> "10"); empty if unknown.
   std::string format_version(const Toolchain& toolchain) const override;
+  // Names and structural hashes of every built artifact's __llvm_prf_data against the
+  // stored profile's records (function_match.h).
+  FunctionMatch match(const std::filesystem::path& stored, const BuildRequest& request,
+                      const BuildResult& current) const override;
 
   // Warning texts of clang's IR PGO (checked against clang 14 and 22).
   static const std::vector<std::string_view>& mismatch_texts();

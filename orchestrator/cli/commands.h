@@ -14,6 +14,7 @@ using Action = std::function<int()>;
 Action add_build_command(CLI::App& app);
 Action add_init_command(CLI::App& app);
 Action add_bench_command(CLI::App& app);
+Action add_status_command(CLI::App& app);
 Action add_ci_command(CLI::App& app);
 Action add_train_command(CLI::App& app);
 Action add_merge_command(CLI::App& app);

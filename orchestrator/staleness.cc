@@ -1,0 +1,240 @@
+#include "orchestrator/staleness.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iomanip>
+#include <set>
+#include <sstream>
+
+#include "support/error.h"
+#include "support/strings.h"
+
+namespace pgo {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kMaxMismatchedInJson = 20;
+
+std::string percent(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
+  return buf;
+}
+
+std::string str(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
+  return j[key].get<std::string>();
+}
+
+std::string display(const json& v) {
+  if (v.is_string()) return v.get<std::string>().empty() ? "(none)" : v.get<std::string>();
+  if (v.is_null()) return "(none)";
+  return v.dump();
+}
+
+// "a b c" -> the elements of `now` not in `then` and the reverse, as one line.
+std::string list_change(const json& then, const json& now) {
+  auto items = [](const json& v) {
+    std::vector<std::string> out;
+    if (v.is_array())
+      for (const auto& e : v) out.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+    return out;
+  };
+  std::vector<std::string> a = items(then), b = items(now);
+  std::multiset<std::string> sa(a.begin(), a.end()), sb(b.begin(), b.end());
+  std::vector<std::string> removed, added;
+  for (const auto& x : a)
+    if (!sb.count(x)) removed.push_back(x);
+  for (const auto& x : b)
+    if (!sa.count(x)) added.push_back(x);
+  std::string out;
+  if (!removed.empty()) out += join(removed, " ") + " removed";
+  if (!added.empty()) out += (out.empty() ? "" : ", ") + join(added, " ") + " added";
+  if (out.empty()) out = "order changed: [" + join(a, " ") + "] -> [" + join(b, " ") + "]";
+  return out;
+}
+
+// Walks two "flags"-shaped objects, naming each differing leaf by its path.
+void diff_flags(const json& then, const json& now, const std::string& path, std::vector<std::string>& out) {
+  if (then == now) return;
+  if (then.is_object() && now.is_object()) {
+    std::set<std::string> keys;
+    for (const auto& [k, v] : then.items()) keys.insert(k);
+    for (const auto& [k, v] : now.items()) keys.insert(k);
+    for (const auto& k : keys)
+      diff_flags(then.contains(k) ? then[k] : json(), now.contains(k) ? now[k] : json(),
+                 path.empty() ? k : path + "." + k, out);
+    return;
+  }
+  if ((then.is_array() || then.is_null()) && (now.is_array() || now.is_null())) {
+    out.push_back(path + ": " + list_change(then, now));
+    return;
+  }
+  out.push_back(path + ": " + display(then) + " -> " + display(now));
+}
+
+void require(const json& j, const fs::path& file, const std::string& path, json::value_t type) {
+  const json* at = &j;
+  std::string seen;
+  std::istringstream parts(path);
+  for (std::string part; std::getline(parts, part, '.');) {
+    seen += (seen.empty() ? "" : ".") + part;
+    if (!at->is_object() || !at->contains(part))
+      throw Error(ExitCode::kCheckFailed, file.string() + ": corrupt profile metadata: missing key '" + seen + "'");
+    at = &(*at)[part];
+  }
+  bool ok = at->type() == type || (type == json::value_t::number_float && at->is_number());
+  if (!ok)
+    throw Error(ExitCode::kCheckFailed, file.string() + ": corrupt profile metadata: key '" + path + "' is " +
+                                            at->type_name());
+}
+
+}  // namespace
+
+json read_profile_metadata(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(ExitCode::kCheckFailed, file.string() + ": cannot read profile metadata");
+  std::ostringstream text;
+  text << in.rdbuf();
+  json j = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded())
+    throw Error(ExitCode::kCheckFailed, file.string() + ": corrupt profile metadata: not valid JSON" +
+                                            (text.str().empty() ? " (the file is empty)" : ""));
+  if (!j.is_object() || str(j, "schema") != "pgo-profile/1")
+    throw Error(ExitCode::kCheckFailed, file.string() + ": not pgo profile metadata (expected \"schema\": "
+                                        "\"pgo-profile/1\")");
+  using T = json::value_t;
+  for (const auto& [key, type] : std::vector<std::pair<std::string, T>>{
+           {"created", T::string},           {"toolchain.compiler_id", T::string},
+           {"toolchain.compiler_version", T::string}, {"profile.format", T::string},
+           {"profile.version", T::string},   {"flags", T::object},
+           {"sources.files", T::object},     {"sources.git_commit", T::string}})
+    require(j, file, key, type);
+  return j;
+}
+
+std::vector<std::string> toolchain_drift(const json& metadata, const Toolchain& current) {
+  std::vector<std::string> out;
+  auto check = [&](const std::string& what, const std::string& then, const std::string& now) {
+    if (then != now) out.push_back(what + " " + (then.empty() ? "(none)" : then) + " -> " + (now.empty() ? "(none)" : now));
+  };
+  const json& tc = metadata["toolchain"];
+  const json& profile = metadata["profile"];
+  check("compiler", str(tc, "compiler_id"), current.compiler_id);
+  check("compiler version", str(tc, "compiler_version"), current.compiler_version);
+  check("profile format", str(profile, "format"), current.profile_format);
+  check("profile format version", str(profile, "version"), current.profile_version);
+  return out;
+}
+
+std::vector<std::string> flag_drift(const json& stored, const json& current) {
+  std::vector<std::string> out;
+  diff_flags(stored, current, "", out);
+  return out;
+}
+
+std::vector<FileChange> source_drift(const json& stored_files, const std::map<std::string, std::string>& current) {
+  std::vector<FileChange> out;
+  for (const auto& [path, digest] : stored_files.items()) {
+    auto it = current.find(path);
+    if (it == current.end()) out.push_back({path, "removed"});
+    else if (!digest.is_string() || digest.get<std::string>() != it->second) out.push_back({path, "modified"});
+  }
+  for (const auto& [path, digest] : current)
+    if (!stored_files.contains(path)) out.push_back({path, "added"});
+  std::sort(out.begin(), out.end(), [](const FileChange& a, const FileChange& b) { return a.path < b.path; });
+  return out;
+}
+
+std::optional<double> age_in_days(const std::string& created, std::chrono::system_clock::time_point now) {
+  std::tm tm{};
+  std::istringstream in(created);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+  if (in.fail()) return std::nullopt;
+  std::time_t then = timegm(&tm);
+  double seconds = std::difftime(std::chrono::system_clock::to_time_t(now), then);
+  return seconds / 86400.0;
+}
+
+void judge(ProfileStatus& s, const StalenessSpec& thresholds) {
+  s.reasons.clear();
+  if (s.skipped) {
+    s.stale = false;
+    return;
+  }
+  if (s.missing) s.reasons.push_back("no stored profile: run pgo build");
+  if (!s.error.empty()) s.reasons.push_back(s.error);
+  for (const auto& d : s.toolchain_drift) s.reasons.push_back("toolchain drift: " + d);
+  for (const auto& d : s.flag_drift) s.reasons.push_back("flag drift: " + d);
+  if (s.match && s.match->available && s.match->weighted_match() < thresholds.min_weighted_match) {
+    std::string r = "weighted function match " + percent(s.match->weighted_match()) + " is below " +
+                    percent(thresholds.min_weighted_match) + " (staleness.min_weighted_match)";
+    if (!s.match->mismatched.empty()) {
+      const MismatchedFunction& top = s.match->mismatched.front();
+      r += "; hottest mismatch: " + top.name + " (" + to_string(top.change) + ", " + percent(top.share) + " of counts)";
+    }
+    s.reasons.push_back(r);
+  }
+  if (thresholds.max_age_s && !s.missing && s.error.empty() && s.age_days * 86400.0 > *thresholds.max_age_s) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "age %.1f days exceeds staleness.max_age (%.1f days)", s.age_days,
+                  *thresholds.max_age_s / 86400.0);
+    s.reasons.push_back(buf);
+  }
+  s.stale = !s.reasons.empty();
+}
+
+json status_to_json(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds, const fs::path& project) {
+  json profiles = json::array();
+  bool any_stale = false;
+  for (const auto& s : statuses) {
+    any_stale = any_stale || s.stale;
+    json changed = json::array();
+    for (const auto& c : s.changed_files) changed.push_back({{"path", c.path}, {"change", c.change}});
+    json p = {{"target", s.target},
+              {"toolchain", s.toolchain},
+              {"stale", s.stale},
+              {"reasons", s.reasons},
+              {"notes", s.notes},
+              {"missing", s.missing},
+              {"skipped", s.skipped},
+              {"profile", s.profile.string()},
+              {"created", s.created.empty() ? json() : json(s.created)},
+              {"age_days", s.missing || !s.error.empty() ? json() : json(s.age_days)},
+              {"speedup", s.speedup > 0 ? json(s.speedup) : json()},
+              {"toolchain_drift", s.toolchain_drift},
+              {"flag_drift", s.flag_drift},
+              {"changed_files", changed},
+              {"commits_since", s.commits_since ? json(*s.commits_since) : json()},
+              {"function_match", json()},
+              {"weighted_match", json()}};
+    if (s.match && s.match->available) {
+      const FunctionMatch& m = *s.match;
+      p["function_match"] = m.function_match();
+      p["weighted_match"] = m.weighted_match();
+      p["functions"] = {{"total", m.functions}, {"unchanged", m.unchanged}, {"changed", m.changed},
+                        {"removed", m.removed}, {"added", m.added}};
+      json mismatched = json::array();
+      for (size_t i = 0; i < m.mismatched.size() && i < kMaxMismatchedInJson; ++i) {
+        const MismatchedFunction& f = m.mismatched[i];
+        mismatched.push_back({{"name", f.name}, {"change", to_string(f.change)}, {"count", f.count}, {"share", f.share}});
+      }
+      p["mismatched_functions"] = mismatched;
+    }
+    profiles.push_back(std::move(p));
+  }
+  return {{"schema", "pgo-status/1"},
+          {"project", project.string()},
+          {"thresholds",
+           {{"min_weighted_match", thresholds.min_weighted_match},
+            {"max_age_days", thresholds.max_age_s ? json(*thresholds.max_age_s / 86400.0) : json()}}},
+          {"stale", any_stale},
+          {"profiles", profiles}};
+}
+
+}  // namespace pgo

@@ -1,0 +1,78 @@
+// Staleness of a stored profile (docs/staleness.md): the pure comparisons behind
+// `pgo status` — toolchain, flag and source drift against the stored metadata
+// ("pgo-profile/1"), the verdict under the pgo.yaml thresholds, and the "pgo-status/1"
+// JSON. Building the current code and reading the store is orchestrator/status.h.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/build_system.h"
+#include "adapters/function_match.h"
+#include "workloads/config.h"
+
+namespace pgo {
+
+struct FileChange {
+  std::string path;    // relative to the source root
+  std::string change;  // "modified", "added", "removed"
+  bool operator==(const FileChange&) const = default;
+};
+
+struct ProfileStatus {
+  std::string target;
+  std::string toolchain;
+  std::filesystem::path profile;   // stored profile (empty when missing)
+  std::filesystem::path metadata;  // its metadata file
+  bool missing = false;            // no stored profile for a configured target
+  bool skipped = false;            // not checked: its toolchain or target is not configured (notes say)
+  std::string error;               // a store file is unreadable or corrupt: what and where
+  std::string created;             // ISO 8601 UTC, from the metadata
+  double age_days = 0;
+  double speedup = 0;              // measured at creation; 0 when not benchmarked
+  std::vector<std::string> toolchain_drift;
+  std::vector<std::string> flag_drift;
+  std::vector<FileChange> changed_files;
+  std::optional<int> commits_since;  // when both then and now are in git
+  std::optional<FunctionMatch> match;  // absent when not attempted (drift, error, missing)
+  // Verdict (judge()).
+  bool stale = false;
+  std::vector<std::string> reasons;
+  std::vector<std::string> notes;  // informative, never make a profile stale
+};
+
+// Reads and checks a metadata file. Throws pgo::Error(kCheckFailed) naming the file for
+// unreadable or malformed JSON, another schema, or a missing or mistyped key.
+nlohmann::json read_profile_metadata(const std::filesystem::path& file);
+
+// "compiler version 12.2.0 -> 13.1.0" lines; empty when the toolchain that made the
+// profile (metadata "toolchain" and "profile") is the current one.
+std::vector<std::string> toolchain_drift(const nlohmann::json& metadata, const Toolchain& current);
+
+// "build_type: Release -> Debug", "instrument compile flags: -O2 removed, -O3 added";
+// empty when equal. Both sides have the shape of the metadata's "flags" object.
+std::vector<std::string> flag_drift(const nlohmann::json& stored, const nlohmann::json& current);
+
+// Files whose content hash changed, appeared or disappeared, sorted by path.
+std::vector<FileChange> source_drift(const nlohmann::json& stored_files,
+                                     const std::map<std::string, std::string>& current_files);
+
+// Days from an ISO 8601 UTC stamp ("2025-01-31T12:00:00Z") to `now`; nullopt if malformed.
+std::optional<double> age_in_days(const std::string& created, std::chrono::system_clock::time_point now);
+
+// Sets stale and reasons from the facts: missing or unreadable, toolchain or flag drift,
+// weighted match below the threshold, older than max_age. Source drift alone and a
+// format that cannot match yet are notes, not reasons.
+void judge(ProfileStatus& status, const StalenessSpec& thresholds);
+
+// {"schema": "pgo-status/1", "project", "thresholds", "stale", "profiles": [...]}.
+nlohmann::json status_to_json(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds,
+                              const std::filesystem::path& project);
+
+}  // namespace pgo

@@ -1,0 +1,187 @@
+// `pgo status` end to end with the real gcc 12 and clang-22 on a copy of examples/c-cmake:
+// fresh after a build; a comment or cold-function edit stays fresh; a hot-function edit is
+// reported per function and makes it stale; flag and toolchain drift; corrupt store files.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tests/e2e/e2e_support.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+namespace pgo::e2e {
+namespace {
+
+std::string read_text(const fs::path& f) {
+  std::ifstream in(f, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Replaces the one occurrence of `from` in `file` (on one line, so no line moves).
+void replace_once(const fs::path& file, const std::string& from, const std::string& to) {
+  std::string text = read_text(file);
+  size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from << " not in " << file;
+  ASSERT_EQ(text.find(from, at + 1), std::string::npos) << from << " twice in " << file;
+  write_text(file, text.replace(at, from.size(), to));
+}
+
+class Status : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    tc_ = GetParam();
+    project_ = copy_example("c-cmake");
+    replace_once(project_ / "pgo.yaml", "toolchains: [gcc, clang]", "toolchains: [" + tc_ + "]");
+    PgoRun build = run_pgo({"build", "-C", project_.string(), "--no-bench"});
+    ASSERT_EQ(build.exit_code, 0) << build.err;
+  }
+  void TearDown() override { fs::remove_all(project_.parent_path()); }
+
+  // `pgo status --json`: its exit code and the one profile's entry.
+  json status(int expected_exit) {
+    last_ = run_pgo({"status", "-C", project_.string(), "--json"});
+    EXPECT_EQ(last_.exit_code, expected_exit) << last_.err << last_.out;
+    json j = json::parse(last_.out, nullptr, false);
+    if (j.is_discarded()) {
+      ADD_FAILURE() << "not JSON: " << last_.out;
+      return json::object();
+    }
+    EXPECT_EQ(j["schema"], "pgo-status/1");
+    EXPECT_EQ(j["profiles"].size(), 1u) << j.dump(2);
+    return j["profiles"].empty() ? json::object() : j["profiles"][0];
+  }
+  fs::path stored_dir() const { return project_ / ".pgo" / "profiles" / "calc"; }
+  fs::path metadata() const { return stored_dir() / (tc_ + ".json"); }
+  fs::path profile() const { return stored_dir() / (tc_ + (tc_ == "gcc" ? ".gcda.d" : ".profdata")); }
+
+  std::string tc_;
+  fs::path project_;
+  PgoRun last_;
+};
+
+TEST_P(Status, FreshStaysFreshUnderHarmlessEditsAndGoesStaleOnAHotEdit) {
+  json p = status(0);
+  EXPECT_EQ(p["target"], "calc");
+  EXPECT_EQ(p["toolchain"], tc_);
+  EXPECT_EQ(p["stale"], false) << p.dump(2);
+  EXPECT_EQ(p["reasons"], json::array());
+  EXPECT_DOUBLE_EQ(p["function_match"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(p["weighted_match"].get<double>(), 1.0);
+  EXPECT_GT(p["functions"]["total"].get<int>(), 10);
+  EXPECT_EQ(p["changed_files"], json::array());
+  EXPECT_GE(p["age_days"].get<double>(), 0.0);
+  EXPECT_LT(p["age_days"].get<double>(), 1.0);
+
+  // A comment: the file's hash changes, no function's structure does.
+  fs::path vm = project_ / "src" / "vm.c";
+  std::string original = read_text(vm);
+  replace_once(vm, "/* Arithmetic on two values; integers wrap around, division by zero is an error. */",
+               "/* Arithmetic on two values (edited comment). */");
+  p = status(0);
+  EXPECT_EQ(p["stale"], false) << p.dump(2);
+  EXPECT_DOUBLE_EQ(p["weighted_match"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(p["function_match"].get<double>(), 1.0);
+  EXPECT_EQ(p["changed_files"], json::parse(R"([{"path": "src/vm.c", "change": "modified"}])"));
+
+  // A cold function (called once per run, in another file than the hot loop) gets a new
+  // branch: reported as changed, but the profile stays fresh. (A cold static function that
+  // is inlined into the hot loop would not do: the loop's hash covers it; docs/staleness.md.)
+  write_text(vm, original);
+  fs::path compiler = project_ / "src" / "compiler.c";
+  std::string compiler_original = read_text(compiler);
+  replace_once(compiler, "  free(prog->code);", "  if (!prog) return; free(prog->code);");
+  p = status(0);
+  EXPECT_EQ(p["stale"], false) << p.dump(2);
+  EXPECT_GE(p["weighted_match"].get<double>(), 0.9);
+  EXPECT_LT(p["function_match"].get<double>(), 1.0);
+  EXPECT_THAT(p["mismatched_functions"].dump(), HasSubstr("\"program_free\""));
+  write_text(compiler, compiler_original);
+
+  // The interpreter loop, where nearly all counts are, gets a new branch: stale, and named.
+  write_text(vm, original);
+  replace_once(vm, "    int op = *ip++;", "    int op = *ip++; if (op < 0) { ok = 0; break; }");
+  p = status(1);
+  EXPECT_EQ(p["stale"], true);
+  EXPECT_LT(p["weighted_match"].get<double>(), 0.9) << p.dump(2);
+  EXPECT_LT(p["function_match"].get<double>(), 1.0);
+  ASSERT_FALSE(p["mismatched_functions"].empty()) << p.dump(2);
+  EXPECT_EQ(p["mismatched_functions"][0]["name"], "run") << p["mismatched_functions"].dump(2);
+  EXPECT_EQ(p["mismatched_functions"][0]["change"], "changed");
+  ASSERT_FALSE(p["reasons"].empty());
+  EXPECT_THAT(p["reasons"][0].get<std::string>(), HasSubstr("weighted function match"));
+  EXPECT_THAT(p["reasons"][0].get<std::string>(), HasSubstr("run (changed"));
+  // The table says the same.
+  PgoRun table = run_pgo({"status", "-C", project_.string()});
+  EXPECT_EQ(table.exit_code, 1) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("STALE"));
+  EXPECT_THAT(table.out, HasSubstr("changed: run ("));
+
+  // A lower threshold in pgo.yaml accepts it.
+  write_text(project_ / "pgo.yaml", read_text(project_ / "pgo.yaml") + "staleness:\n  min_weighted_match: 0\n");
+  p = status(0);
+  EXPECT_EQ(p["stale"], false);
+}
+
+TEST_P(Status, FlagAndToolchainDriftAreStale) {
+  std::string yaml = read_text(project_ / "pgo.yaml");
+  replace_once(project_ / "pgo.yaml", "  targets: [calc]", "  targets: [calc]\n  build_type: RelWithDebInfo");
+  json p = status(1);
+  EXPECT_EQ(p["stale"], true);
+  EXPECT_THAT(p["reasons"].dump(), HasSubstr("flag drift: build_type: Release -> RelWithDebInfo"));
+  EXPECT_EQ(p["changed_files"], json::array());
+
+  write_text(project_ / "pgo.yaml", yaml);
+  json meta = read_json(metadata());
+  std::string real_version = meta["toolchain"]["compiler_version"];
+  meta["toolchain"]["compiler_version"] = "1.0.0";
+  write_text(metadata(), meta.dump(2));
+  p = status(1);
+  EXPECT_THAT(p["reasons"].dump(), HasSubstr("toolchain drift: compiler version 1.0.0 -> " + real_version));
+  EXPECT_TRUE(p["weighted_match"].is_null()) << "an unusable profile is not matched";
+}
+
+TEST_P(Status, CorruptStoreFilesAreNamedAndStale) {
+  std::string meta = read_text(metadata());
+  write_text(metadata(), meta.substr(0, meta.size() / 2));
+  json p = status(1);
+  EXPECT_EQ(p["stale"], true);
+  EXPECT_THAT(last_.err, HasSubstr(metadata().string() + ": corrupt profile metadata: not valid JSON"));
+  write_text(metadata(), meta);
+
+  // The profile itself: a truncated .profdata, or a .gcda of random bytes.
+  fs::path bad;
+  if (tc_ == "gcc") {
+    for (const auto& e : fs::directory_iterator(profile()))
+      if (e.path().extension() == ".gcda") bad = e.path();
+    ASSERT_FALSE(bad.empty());
+    std::string noise;
+    for (int i = 0; i < 300; ++i) noise.push_back(static_cast<char>((i * 131 + 7) & 0xff));
+    write_text(bad, noise);
+  } else {
+    bad = profile();
+    std::string data = read_text(bad);
+    write_text(bad, data.substr(0, data.size() / 3));
+  }
+  p = status(1);
+  EXPECT_EQ(p["stale"], true);
+  EXPECT_THAT(last_.err, HasSubstr(bad.string()));
+  EXPECT_THAT(p["reasons"].dump(), HasSubstr("corrupt stored profile"));
+
+  // No profile at all for a configured target.
+  fs::remove_all(stored_dir());
+  p = status(1);
+  EXPECT_EQ(p["missing"], true);
+  EXPECT_THAT(p["reasons"].dump(), HasSubstr("no stored profile"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Toolchains, Status, ::testing::Values("gcc", "clang"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace pgo::e2e

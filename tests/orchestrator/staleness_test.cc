@@ -1,0 +1,331 @@
+// The pure logic of `pgo status`: function matching arithmetic, toolchain/flag/source drift,
+// the verdict under thresholds, the "pgo-status/1" JSON and metadata validation.
+#include "orchestrator/staleness.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/error.h"
+
+namespace pgo {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(CompareFunctions, CountsUnchangedChangedRemovedAndAdded) {
+  std::vector<ProfiledFunction> stored = {
+      {"a", "hot", 1, 900}, {"b", "warm", 2, 100}, {"c", "gone", 3, 0}, {"e", "cold", 5, 0}};
+  std::vector<CurrentFunction> current = {{"a", 1, ""}, {"b", 22, ""}, {"d", 4, "new"}, {"e", 5, ""}};
+  FunctionMatch m = compare_functions(stored, current);
+  EXPECT_TRUE(m.available);
+  EXPECT_EQ(m.functions, 4u);
+  EXPECT_EQ(m.unchanged, 2u);
+  EXPECT_EQ(m.changed, 1u);
+  EXPECT_EQ(m.removed, 1u);
+  EXPECT_EQ(m.added, 1u);
+  EXPECT_EQ(m.total_count, 1000u);
+  EXPECT_EQ(m.unchanged_count, 900u);
+  EXPECT_DOUBLE_EQ(m.function_match(), 0.5);
+  EXPECT_DOUBLE_EQ(m.weighted_match(), 0.9);
+  ASSERT_EQ(m.mismatched.size(), 2u);
+  EXPECT_EQ(m.mismatched[0].name, "warm");  // hottest first
+  EXPECT_EQ(m.mismatched[0].change, FunctionChange::Changed);
+  EXPECT_DOUBLE_EQ(m.mismatched[0].share, 0.1);
+  EXPECT_EQ(m.mismatched[1].name, "gone");
+  EXPECT_EQ(m.mismatched[1].change, FunctionChange::Removed);
+}
+
+TEST(CompareFunctions, HotChangeDominatesTheWeightedMatch) {
+  // One hot function changed among many unchanged cold ones: the plain share stays high,
+  // the weighted share collapses.
+  std::vector<ProfiledFunction> stored = {{"hot", "hot", 7, 99000}};
+  std::vector<CurrentFunction> current = {{"hot", 8, ""}};
+  for (int i = 0; i < 99; ++i) {
+    stored.push_back({"f" + std::to_string(i), "", 1, 10});
+    current.push_back({"f" + std::to_string(i), 1, ""});
+  }
+  FunctionMatch m = compare_functions(stored, current);
+  EXPECT_DOUBLE_EQ(m.function_match(), 0.99);
+  EXPECT_DOUBLE_EQ(m.weighted_match(), 990.0 / 99990.0);
+}
+
+TEST(CompareFunctions, DuplicateKeysMatchAnyCurrentChecksum) {
+  std::vector<ProfiledFunction> stored = {{"k", "v1", 1, 5}, {"k", "v2", 2, 5}};
+  FunctionMatch m = compare_functions(stored, {{"k", 2, ""}, {"k", 3, ""}});
+  EXPECT_EQ(m.unchanged, 1u);
+  EXPECT_EQ(m.changed, 1u);
+  EXPECT_EQ(m.added, 0u);
+}
+
+TEST(CompareFunctions, EmptyAndCountlessProfiles) {
+  FunctionMatch empty = compare_functions({}, {{"x", 1, ""}});
+  EXPECT_DOUBLE_EQ(empty.function_match(), 1.0);
+  EXPECT_DOUBLE_EQ(empty.weighted_match(), 1.0);
+  EXPECT_EQ(empty.added, 1u);
+  // No counts at all: the weighted share falls back to the plain share.
+  FunctionMatch zero = compare_functions({{"a", "", 1, 0}, {"b", "", 1, 0}}, {{"a", 1, ""}});
+  EXPECT_DOUBLE_EQ(zero.weighted_match(), 0.5);
+  // Counts near the top of uint64 saturate instead of wrapping.
+  FunctionMatch big = compare_functions({{"a", "", 1, UINT64_MAX}, {"b", "", 1, 5}}, {{"a", 1, ""}});
+  EXPECT_EQ(big.total_count, UINT64_MAX);
+}
+
+json metadata() {
+  return {{"schema", "pgo-profile/1"},
+          {"created", "2025-01-01T00:00:00Z"},
+          {"toolchain", {{"name", "gcc"}, {"compiler_id", "GNU"}, {"compiler_version", "12.2.0"}}},
+          {"profile", {{"format", "gcda"}, {"version", "B22*"}}},
+          {"flags",
+           {{"build_type", "Release"},
+            {"configure_args", json::array({"-DX=1"})},
+            {"instrument", {{"compile", {"-fprofile-generate=/p"}}, {"link", {"-fprofile-generate=/p"}}}},
+            {"use", {{"compile", {"-fprofile-use=<profile>"}}, {"link", json::array()}}}}},
+          {"sources", {{"root", "."}, {"git_commit", ""}, {"files", {{"a.c", "1"}, {"b.c", "2"}, {"c.c", "3"}}}}},
+          {"speedup", 1.25}};
+}
+
+TEST(ToolchainDrift, NamesEachDifference) {
+  json m = metadata();
+  Toolchain now{"gcc", "GNU", "12.2.0", "", "", "gcda", "B22*"};
+  EXPECT_TRUE(toolchain_drift(m, now).empty());
+  now.compiler_version = "13.1.0";
+  now.profile_version = "B31*";
+  EXPECT_THAT(toolchain_drift(m, now),
+              ElementsAre("compiler version 12.2.0 -> 13.1.0", "profile format version B22* -> B31*"));
+  now = Toolchain{"gcc", "Clang", "22.1.0", "", "", "llvm", "10"};
+  EXPECT_EQ(toolchain_drift(m, now).size(), 4u);
+}
+
+TEST(FlagDrift, BuildTypeConfigureArgsAndGeneratedFlags) {
+  json then = metadata()["flags"];
+  EXPECT_TRUE(flag_drift(then, then).empty());
+  json now = then;
+  now["build_type"] = "Debug";
+  now["configure_args"] = {"-DX=1", "-DCMAKE_C_FLAGS=-O3"};
+  now["use"]["compile"] = {"-fprofile-use=<profile>", "-fprofile-correction"};
+  EXPECT_THAT(flag_drift(then, now),
+              ElementsAre("build_type: Release -> Debug", "configure_args: -DCMAKE_C_FLAGS=-O3 added",
+                          "use.compile: -fprofile-correction added"));
+  now = then;
+  now["configure_args"] = json::array();
+  EXPECT_THAT(flag_drift(then, now), ElementsAre("configure_args: -DX=1 removed"));
+  now["configure_args"] = {"-DX=1"};
+  now.erase("build_type");
+  EXPECT_THAT(flag_drift(then, now), ElementsAre("build_type: Release -> (none)"));
+}
+
+TEST(SourceDrift, ModifiedAddedRemovedSorted) {
+  std::map<std::string, std::string> now = {{"a.c", "1"}, {"b.c", "changed"}, {"d.c", "4"}};
+  std::vector<FileChange> changes = source_drift(metadata()["sources"]["files"], now);
+  EXPECT_THAT(changes, ElementsAre(FileChange{"b.c", "modified"}, FileChange{"c.c", "removed"},
+                                   FileChange{"d.c", "added"}));
+  EXPECT_TRUE(source_drift(metadata()["sources"]["files"], {{"a.c", "1"}, {"b.c", "2"}, {"c.c", "3"}}).empty());
+}
+
+TEST(Age, DaysSinceCreation) {
+  std::tm tm{};
+  tm.tm_year = 125;  // 2025
+  tm.tm_mon = 0;
+  tm.tm_mday = 11;
+  tm.tm_hour = 12;
+  auto now = std::chrono::system_clock::from_time_t(timegm(&tm));
+  EXPECT_DOUBLE_EQ(*age_in_days("2025-01-01T00:00:00Z", now), 10.5);
+  EXPECT_FALSE(age_in_days("yesterday", now));
+  EXPECT_FALSE(age_in_days("", now));
+}
+
+ProfileStatus with_match(double unchanged_count, double total) {
+  ProfileStatus s;
+  s.target = "app";
+  s.toolchain = "clang";
+  s.created = "2025-01-01T00:00:00Z";
+  FunctionMatch m;
+  m.available = true;
+  m.functions = 2;
+  m.unchanged = 1;
+  m.total_count = static_cast<uint64_t>(total);
+  m.unchanged_count = static_cast<uint64_t>(unchanged_count);
+  m.mismatched = {{"interp_loop", FunctionChange::Changed, m.total_count - m.unchanged_count, 1 - unchanged_count / total}};
+  s.match = m;
+  return s;
+}
+
+TEST(Judge, WeightedMatchThreshold) {
+  StalenessSpec t;  // default 0.9
+  ProfileStatus at = with_match(90, 100);
+  judge(at, t);
+  EXPECT_FALSE(at.stale) << "exactly at the threshold is fresh";
+  ProfileStatus below = with_match(89, 100);
+  judge(below, t);
+  ASSERT_TRUE(below.stale);
+  ASSERT_EQ(below.reasons.size(), 1u);
+  EXPECT_THAT(below.reasons[0], HasSubstr("89.0% is below 90.0%"));
+  EXPECT_THAT(below.reasons[0], HasSubstr("interp_loop (changed, 11.0% of counts)"));
+  t.min_weighted_match = 0.5;
+  judge(below, t);
+  EXPECT_FALSE(below.stale);
+}
+
+TEST(Judge, SourceDriftAloneAndUnavailableMatchStayFresh) {
+  ProfileStatus s = with_match(100, 100);
+  s.changed_files = {{"a.c", "modified"}};
+  s.commits_since = 3;
+  judge(s, {});
+  EXPECT_FALSE(s.stale);
+  ProfileStatus go;
+  go.match = FunctionMatch{};  // not available
+  judge(go, {});
+  EXPECT_FALSE(go.stale);
+}
+
+TEST(Judge, DriftErrorsMissingAndAge) {
+  ProfileStatus s = with_match(100, 100);
+  s.toolchain_drift = {"compiler version 12.2.0 -> 13.1.0"};
+  s.flag_drift = {"build_type: Release -> Debug"};
+  judge(s, {});
+  EXPECT_THAT(s.reasons, ElementsAre("toolchain drift: compiler version 12.2.0 -> 13.1.0",
+                                     "flag drift: build_type: Release -> Debug"));
+  ProfileStatus old = with_match(100, 100);
+  old.age_days = 31;
+  StalenessSpec t;
+  judge(old, t);
+  EXPECT_FALSE(old.stale) << "no age limit by default";
+  t.max_age_s = 30 * 86400.0;
+  judge(old, t);
+  EXPECT_THAT(old.reasons, ElementsAre("age 31.0 days exceeds staleness.max_age (30.0 days)"));
+  old.age_days = 29.9;
+  judge(old, t);
+  EXPECT_FALSE(old.stale);
+  ProfileStatus missing;
+  missing.missing = true;
+  judge(missing, t);
+  EXPECT_THAT(missing.reasons, ElementsAre("no stored profile: run pgo build"));
+  ProfileStatus corrupt;
+  corrupt.error = "x.json: corrupt profile metadata: not valid JSON";
+  judge(corrupt, t);
+  EXPECT_TRUE(corrupt.stale);
+  ProfileStatus skipped = corrupt;
+  skipped.skipped = true;
+  judge(skipped, t);
+  EXPECT_FALSE(skipped.stale);
+}
+
+TEST(StatusJson, SchemaAndFields) {
+  ProfileStatus fresh = with_match(95, 100);
+  fresh.age_days = 1.5;
+  fresh.speedup = 1.2;
+  fresh.changed_files = {{"src/x.c", "modified"}};
+  ProfileStatus stale = with_match(10, 100);
+  StalenessSpec t;
+  t.max_age_s = 86400.0 * 7;
+  judge(fresh, t);
+  judge(stale, t);
+  ProfileStatus go;
+  go.target = "srv";
+  go.toolchain = "go";
+  go.match = FunctionMatch{};
+  judge(go, t);
+  json j = status_to_json({fresh, stale, go}, t, "/p");
+  EXPECT_EQ(j["schema"], "pgo-status/1");
+  EXPECT_EQ(j["stale"], true);
+  EXPECT_DOUBLE_EQ(j["thresholds"]["max_age_days"].get<double>(), 7.0);
+  const json& p = j["profiles"][0];
+  for (const char* key : {"target", "toolchain", "stale", "reasons", "function_match", "weighted_match",
+                          "changed_files", "age_days"})
+    EXPECT_TRUE(p.contains(key)) << key;
+  EXPECT_EQ(p["stale"], false);
+  EXPECT_DOUBLE_EQ(p["weighted_match"].get<double>(), 0.95);
+  EXPECT_DOUBLE_EQ(p["function_match"].get<double>(), 0.5);
+  EXPECT_EQ(p["changed_files"][0]["path"], "src/x.c");
+  EXPECT_EQ(p["changed_files"][0]["change"], "modified");
+  EXPECT_DOUBLE_EQ(p["age_days"].get<double>(), 1.5);
+  EXPECT_EQ(j["profiles"][1]["stale"], true);
+  EXPECT_EQ(j["profiles"][1]["mismatched_functions"][0]["name"], "interp_loop");
+  EXPECT_TRUE(j["profiles"][2]["weighted_match"].is_null());
+  EXPECT_TRUE(j["profiles"][2]["function_match"].is_null());
+  EXPECT_EQ(status_to_json({fresh}, t, "/p")["stale"], false);
+}
+
+const std::string kYaml = "version: 1\ntoolchains: [gcc]\nworkloads:\n  - name: w\n    run: [app]\n";
+
+TEST(StalenessConfig, DefaultsKeysAndDays) {
+  Config plain = parse_config(kYaml, "/p/pgo.yaml");
+  EXPECT_DOUBLE_EQ(plain.staleness.min_weighted_match, 0.9);
+  EXPECT_FALSE(plain.staleness.max_age_s);
+  Config c = parse_config(kYaml + "staleness:\n  min_weighted_match: 0.75\n  max_age: 30d\n", "/p/pgo.yaml");
+  EXPECT_DOUBLE_EQ(c.staleness.min_weighted_match, 0.75);
+  EXPECT_DOUBLE_EQ(*c.staleness.max_age_s, 30 * 86400.0);
+  EXPECT_EQ(parse_duration_seconds("1.5d"), 1.5 * 86400);
+  auto error_of = [](const std::string& text) {
+    try {
+      parse_config(kYaml + text, "/p/pgo.yaml");
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::kUsage);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_THAT(error_of("staleness:\n  min_weighted_match: 1.5\n"),
+              HasSubstr("7:23: staleness.min_weighted_match: must be a share 0 <= x <= 1"));
+  EXPECT_THAT(error_of("staleness:\n  max_age: 2 weeks\n"), HasSubstr("staleness.max_age: invalid duration"));
+  EXPECT_THAT(error_of("staleness:\n  min_weighted: 0.5\n"), HasSubstr("7:3: staleness.min_weighted: unknown key 'min_weighted'"));
+}
+
+class MetadataFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("pgo-staleness-test-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path write(const std::string& text) {
+    fs::path f = dir_ / "gcc.json";
+    std::ofstream(f, std::ios::binary) << text;
+    return f;
+  }
+  // The message of the Error it throws, which must name the file and be exit code 1.
+  std::string error_of(const std::string& text) {
+    fs::path f = write(text);
+    try {
+      read_profile_metadata(f);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::kCheckFailed);
+      EXPECT_THAT(e.what(), HasSubstr(f.string()));
+      return e.what();
+    }
+    ADD_FAILURE() << "no error for " << text;
+    return "";
+  }
+  fs::path dir_;
+};
+
+TEST_F(MetadataFile, ReadsValidMetadata) {
+  json m = read_profile_metadata(write(metadata().dump()));
+  EXPECT_EQ(m["toolchain"]["compiler_version"], "12.2.0");
+}
+
+TEST_F(MetadataFile, RejectsCorruptTruncatedAndForeignFiles) {
+  std::string full = metadata().dump(2);
+  EXPECT_THAT(error_of(""), HasSubstr("not valid JSON (the file is empty)"));
+  EXPECT_THAT(error_of(full.substr(0, full.size() / 2)), HasSubstr("not valid JSON"));
+  EXPECT_THAT(error_of("\x7f" "ELF\x01\x02"), HasSubstr("not valid JSON"));
+  EXPECT_THAT(error_of("[1, 2]"), HasSubstr("pgo-profile/1"));
+  json other = metadata();
+  other["schema"] = "pgo-profile/9";
+  EXPECT_THAT(error_of(other.dump()), HasSubstr("pgo-profile/1"));
+  json no_version = metadata();
+  no_version["toolchain"].erase("compiler_version");
+  EXPECT_THAT(error_of(no_version.dump()), HasSubstr("missing key 'toolchain.compiler_version'"));
+  json bad_files = metadata();
+  bad_files["sources"]["files"] = "all";
+  EXPECT_THAT(error_of(bad_files.dump()), HasSubstr("key 'sources.files' is string"));
+  EXPECT_THROW(read_profile_metadata(dir_ / "absent.json"), Error);
+}
+
+}  // namespace
+}  // namespace pgo
