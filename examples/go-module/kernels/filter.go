@@ -1,5 +1,6 @@
 // Package kernels holds the hot code of the example: small methods called through
-// interfaces in tight loops, where Go's PGO pays off.
+// interfaces in tight loops, and a hot function above the inlining budget whose result
+// escapes unless it is inlined: the places where Go's PGO pays off.
 package kernels
 
 // An image pipeline applying filters through an interface, one call per pixel. Most

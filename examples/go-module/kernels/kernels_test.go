@@ -30,3 +30,17 @@ func BenchmarkProbe(b *testing.B) {
 		Probe(200000, MixHasher{})
 	}
 }
+
+func TestSimulateBounces(t *testing.T) {
+	ps := []Particle{{X: 1, Y: 1, VX: -200, VY: 0}}
+	if got := Simulate(ps, 1); got != 1 || ps[0].VX <= 0 {
+		t.Fatalf("got %d bounces, velocity %v; want 1 bounce off the left wall", got, ps[0].VX)
+	}
+}
+
+func BenchmarkSimulate(b *testing.B) {
+	ps := MakeParticles(10000)
+	for i := 0; i < b.N; i++ {
+		Simulate(ps, 10)
+	}
+}
