@@ -2,12 +2,10 @@
 #include <iostream>
 #include <memory>
 
+#include "orchestrator/cli/build_outcome.h"
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/common.h"
 #include "orchestrator/pipeline.h"
-#include "orchestrator/report/json.h"
-#include "orchestrator/report/terminal.h"
-#include "support/error.h"
 #include "workloads/config.h"
 #include "workloads/process.h"
 
@@ -39,25 +37,8 @@ int run(const BuildArgs& args) {
   SystemProcessRunner runner;
   Progress progress;
   Report report = run_build(config, options, runner, progress);
-  if (args.json) {
-    std::cout << report_to_json(report).dump(2) << std::endl;
-  } else {
-    print_terminal_report(report, std::cout);
-    std::cout << "\nReport: " << report.file.string() << "\n";
-    for (const auto& p : report.profiles) std::cout << "Profile: " << p.stored_at.string() << "\n";
-  }
-  int code = 0;
-  for (const auto& r : report.results) {
-    if (r.bench.failed) {
-      std::cerr << "pgo: benchmark of " << r.toolchain << "/" << r.workload << " failed: " << r.bench.failure << "\n";
-      code = static_cast<int>(ExitCode::kCheckFailed);
-    } else if (!r.bench.outputs_match) {
-      std::cerr << "pgo: outputs of baseline and optimized differ for " << r.toolchain << "/" << r.workload << ": "
-                << r.bench.mismatch << " (PGO may have exposed a latent bug)\n";
-      code = static_cast<int>(ExitCode::kCheckFailed);
-    }
-  }
-  return code;
+  print_build_report(report, args.json, std::cout);
+  return results_exit_code(report);
 }
 
 }  // namespace
@@ -66,9 +47,7 @@ Action add_build_command(CLI::App& app) {
   auto args = std::make_shared<BuildArgs>();
   CLI::App* cmd = app.add_subcommand("build", "Build, train, merge, rebuild with the profile, benchmark, and store");
   add_project_options(cmd, args->directory, args->config);
-  cmd->add_option("--toolchain", args->toolchains, "gcc or clang; repeat for both (default: the toolchains in pgo.yaml)")
-      ->type_name("NAME")
-      ->check(CLI::IsMember({"gcc", "clang"}));
+  add_toolchain_option(cmd, args->toolchains, "gcc, clang, rust or go; repeat for several (default: the toolchains in pgo.yaml)");
   cmd->add_option("-j,--jobs", args->jobs, "Parallel training runs and build jobs (default: cores)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "Print the report as JSON on stdout (progress stays on stderr)");

@@ -124,8 +124,7 @@ Action add_ci_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "ci", "pgo build for CI: plain progress, report.md to $GITHUB_STEP_SUMMARY, exit 1 when a gate fails");
   add_project_options(cmd, args->directory, args->config);
-  cmd->add_option("--toolchain", args->toolchains, "gcc or clang; repeat for both (default: the toolchains in pgo.yaml)")
-      ->type_name("NAME");
+  add_toolchain_option(cmd, args->toolchains, "gcc, clang, rust or go; repeat for several (default: the toolchains in pgo.yaml)");
   cmd->add_option("-j,--jobs", args->jobs, "Parallel training runs and build jobs (default: cores)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--keep-going", args->keep_going, "Leave failing training runs out instead of stopping (exit 4)");

@@ -13,6 +13,12 @@ void add_project_options(CLI::App* cmd, std::string& directory, std::string& con
   cmd->add_option("--config", config_file, "Read FILE instead of DIR/pgo.yaml")->type_name("FILE");
 }
 
+CLI::Option* add_toolchain_option(CLI::App* cmd, std::vector<std::string>& toolchains, const std::string& help) {
+  return cmd->add_option("--toolchain", toolchains, help)
+      ->type_name("NAME")
+      ->check(CLI::IsMember({"gcc", "clang", "rust", "go"}));
+}
+
 Config load_project_config(const std::string& dir, const std::string& config_file) {
   if (!fs::is_directory(dir)) throw UsageError("-C " + dir + ": no such directory");
   fs::path file = config_file.empty() ? fs::absolute(dir) / "pgo.yaml" : fs::absolute(config_file);

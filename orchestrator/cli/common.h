@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "workloads/config.h"
 
@@ -12,6 +13,10 @@ namespace pgo::cli {
 // Registers -C,--directory DIR (default ".") and --config FILE on `cmd`, storing into the
 // given strings (which must outlive the parse; keep them in the command's argument struct).
 void add_project_options(CLI::App* cmd, std::string& directory, std::string& config_file);
+
+// Registers --toolchain NAME (repeatable) on `cmd`: one of the toolchain kinds pgo knows
+// (gcc, clang, rust, go); whether the project configures it is checked once pgo.yaml is read.
+CLI::Option* add_toolchain_option(CLI::App* cmd, std::vector<std::string>& toolchains, const std::string& help);
 
 // The project's configuration as those options select it: `config_file` when not empty
 // (relative to pgo's working directory), else `dir`/pgo.yaml. Throws UsageError (exit 2)

@@ -48,8 +48,7 @@ Action add_merge_command(CLI::App& app) {
   cmd->add_option("dirs", args->dirs, "Shard directories (each the --out of one `pgo train --shard K/N`)")
       ->type_name("DIR")
       ->required();
-  cmd->add_option("--toolchain", args->toolchains, "gcc or clang; repeat for both (default: the toolchains in pgo.yaml)")
-      ->type_name("NAME");
+  add_toolchain_option(cmd, args->toolchains, "gcc, clang, rust or go; repeat for several (default: the toolchains in pgo.yaml)");
   cmd->add_option("-j,--jobs", args->jobs, "Parallel merge threads and build jobs (default: cores)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "Print the report as JSON on stdout");

@@ -47,8 +47,7 @@ Action add_status_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "status", "Check whether each stored profile still fits the code (exit 1 when any is stale)");
   add_project_options(cmd, args->directory, args->config);
-  cmd->add_option("--toolchain", args->toolchains, "Check only this toolchain's profiles; repeat for several")
-      ->type_name("NAME");
+  add_toolchain_option(cmd, args->toolchains, "Check only this toolchain's profiles; repeat for several");
   cmd->add_option("-j,--jobs", args->jobs, "Build jobs for the instrumented build of the current code")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "Print the status as JSON (\"schema\": \"pgo-status/1\") on stdout");

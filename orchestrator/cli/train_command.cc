@@ -45,8 +45,7 @@ Action add_train_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "train", "Build instrumented and run one shard of the training runs into DIR (combine with `pgo merge`)");
   add_project_options(cmd, args->directory, args->config);
-  cmd->add_option("--toolchain", args->toolchains, "gcc or clang; repeat for both (default: the toolchains in pgo.yaml)")
-      ->type_name("NAME");
+  add_toolchain_option(cmd, args->toolchains, "gcc, clang, rust or go; repeat for several (default: the toolchains in pgo.yaml)");
   cmd->add_option("--shard", args->shard,
                   "Run shard K of N: the (workload, repeat) runs whose index mod N is K-1 (default 1/1: all)")
       ->type_name("K/N");

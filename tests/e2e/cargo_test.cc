@@ -68,10 +68,7 @@ TEST_F(CargoEndToEnd, BuildsTrainsAndBenchmarksTheRustExample) {
   ASSERT_EQ(report["results"].size(), 3u);
   for (const auto& r : report["results"]) {
     SCOPED_TRACE(r["workload"].get<std::string>());
-    EXPECT_TRUE(r["outputs_match"].get<bool>()) << r["output_mismatch"];
-    EXPECT_FALSE(r["failed"].get<bool>()) << r["failure"];
-    EXPECT_GE(r["baseline"]["runs"].get<int>(), 10);
-    EXPECT_GT(r["optimized"]["median_s"].get<double>(), 0);
+    expect_measured_result(r, 10);
   }
   // The instrumented and optimized builds used pgo's flags; the baseline did not.
   EXPECT_NE(rvm_rustc_line(build_log(project, "instrumented")).find("-Cprofile-generate="), std::string::npos);

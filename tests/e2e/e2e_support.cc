@@ -1,5 +1,7 @@
 #include "tests/e2e/e2e_support.h"
 
+#include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <fstream>
@@ -56,6 +58,15 @@ nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(re
 void write_text(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::binary);
   out << text;
+}
+
+void expect_measured_result(const nlohmann::json& r, int min_runs) {
+  EXPECT_TRUE(r["outputs_match"].get<bool>()) << r["output_mismatch"];
+  EXPECT_FALSE(r["failed"].get<bool>()) << r["failure"];
+  EXPECT_GE(r["baseline"]["runs"].get<int>(), min_runs);
+  EXPECT_GE(r["optimized"]["runs"].get<int>(), min_runs);
+  EXPECT_GT(r["baseline"]["median_s"].get<double>(), 0);
+  EXPECT_GT(r["optimized"]["median_s"].get<double>(), 0);
 }
 
 }  // namespace pgo::e2e

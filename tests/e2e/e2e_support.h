@@ -24,5 +24,8 @@ std::filesystem::path scratch_dir(const std::string& label);
 PgoRun run_pgo(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
 nlohmann::json read_json(const std::filesystem::path& file);
 void write_text(const std::filesystem::path& file, const std::string& text);
+// GoogleTest expectations on one report.json result: benchmarked without failure, outputs
+// of both binaries equal, at least `min_runs` runs of each, positive medians.
+void expect_measured_result(const nlohmann::json& result, int min_runs);
 
 }  // namespace pgo::e2e
