@@ -11,4 +11,10 @@ const char* to_string(BuildKind kind) {
   return "unknown";
 }
 
+std::map<std::string, std::filesystem::path> executables_by_target(const BuildResult& build) {
+  std::map<std::string, std::filesystem::path> bins;
+  for (const auto& a : build.artifacts) bins[a.target] = a.path;
+  return bins;
+}
+
 }  // namespace pgo

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct BuildResult {
   std::string output;               // the same text, for diagnostics scanning
   std::vector<std::string> warnings; // for the report (e.g. a C compiler pgo cannot match)
 };
+
+// The built executables by target name (what ${bin:<target>} binds to).
+std::map<std::string, std::filesystem::path> executables_by_target(const BuildResult& build);
 
 class BuildSystem {
  public:

@@ -1,5 +1,8 @@
 #include "orchestrator/metadata.h"
 
+#include <cstdlib>
+#include <map>
+
 #include "orchestrator/report/report.h"
 #include "orchestrator/store.h"
 #include "support/hash.h"
@@ -26,13 +29,37 @@ nlohmann::json flags_json(const Flags& flags, const fs::path& profile) {
   return {{"compile", scrub(flags.compile)}, {"link", scrub(flags.link)}};
 }
 
+// The environment variables that change what the build system compiles, per build system;
+// only those set are recorded, so that setting, changing or unsetting one is flag drift.
+nlohmann::json codegen_environment(const std::string& system) {
+  static const std::map<std::string, std::vector<const char*>> kVariables = {
+      {"cmake", {"CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS"}},
+      {"command", {"CC", "CXX", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS"}},
+      {"cargo", {"RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "CARGO_PROFILE_RELEASE_OPT_LEVEL",
+                 "CARGO_PROFILE_RELEASE_LTO", "CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "CC", "CFLAGS"}},
+      {"go", {"GOFLAGS", "GOAMD64", "GOEXPERIMENT", "CGO_CFLAGS", "CGO_LDFLAGS"}},
+  };
+  nlohmann::json env = nlohmann::json::object();
+  auto it = kVariables.find(system);
+  if (it == kVariables.end()) return env;
+  for (const char* name : it->second)
+    if (const char* value = std::getenv(name)) env[name] = value;
+  return env;
+}
+
 }  // namespace
 
 nlohmann::json flags_metadata(const Config& config, const Flags& instrument, const Flags& use, const fs::path& profile) {
-  return {{"build_type", config.build.build_type},
-          {"configure_args", config.build.configure_args},
-          {"instrument", flags_json(instrument, profile)},
-          {"use", flags_json(use, profile)}};
+  nlohmann::json flags = {{"build_type", config.build.build_type},
+                          {"configure_args", config.build.configure_args},
+                          {"environment", codegen_environment(config.build.system)},
+                          {"instrument", flags_json(instrument, profile)},
+                          {"use", flags_json(use, profile)}};
+  if (config.build.system == "cargo") {
+    flags["cargo_profile"] = config.build.profile;
+    flags["cargo_features"] = config.build.features;
+  }
+  return flags;
 }
 
 std::string workloads_fingerprint(const Config& config) {

@@ -23,9 +23,11 @@ struct MetadataInputs {
 
 nlohmann::json profile_metadata(const MetadataInputs& in);
 
-// The metadata's "flags" object: build type, configure args, and the instrument and use
-// flags with `profile` (the merged profile's path) shown as "<profile>". `pgo status`
-// builds the same object for the current configuration to detect flag drift.
+// The metadata's "flags" object: build type, configure args, the codegen environment
+// variables that are set (CFLAGS, RUSTFLAGS, GOFLAGS, ...; per build system), Cargo's profile
+// and features, and the instrument and use flags with `profile` (the merged profile's path)
+// shown as "<profile>". `pgo status` builds the same object for the current configuration
+// to detect flag drift.
 nlohmann::json flags_metadata(const Config& config, const Flags& instrument, const Flags& use,
                               const std::filesystem::path& profile);
 

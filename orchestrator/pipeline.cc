@@ -7,12 +7,12 @@
 #include <set>
 #include <thread>
 
-#include "orchestrator/bench/output_check.h"
 #include "orchestrator/bench/runner.h"
 #include "orchestrator/bench/settings.h"
 #include "orchestrator/build_systems.h"
 #include "orchestrator/fingerprints.h"
 #include "orchestrator/formats.h"
+#include "orchestrator/merge_stage.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/report/exports.h"
 #include "orchestrator/report/json.h"
@@ -48,12 +48,6 @@ auto timed(Report& report, Progress& progress, const std::string& toolchain, con
     finish();
     return result;
   }
-}
-
-std::map<std::string, fs::path> bins_of(const BuildResult& build) {
-  std::map<std::string, fs::path> bins;
-  for (const auto& a : build.artifacts) bins[a.target] = a.path;
-  return bins;
 }
 
 bool files_identical(const fs::path& a, const fs::path& b) {
@@ -122,7 +116,7 @@ class ToolchainPipeline {
     for (const auto& target : targets) {
       ProfileReport p{tc,   target, summary,     diagnostics, merged.method, source.raw_profiles, merged.skipped,
                       {},   true,   source.kind, source.reason};
-      fs::path base = bins_of(baseline).at(target), opt = bins_of(optimized).at(target);
+      fs::path base = executables_by_target(baseline).at(target), opt = executables_by_target(optimized).at(target);
       p.binary_differs = !files_identical(base, opt);
       if (!p.binary_differs)
         throw BuildError("the optimized " + target + " built with " + tc + " is byte-identical to the baseline: " +
@@ -201,7 +195,7 @@ class ToolchainPipeline {
     BuildResult instrumented =
         timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
     out.instrumented_warnings = instrumented.warnings;
-    std::map<std::string, std::string> hashes = reuse::hash_binaries(bins_of(instrumented));
+    std::map<std::string, std::string> hashes = reuse::hash_binaries(executables_by_target(instrumented));
     if (options_.shard) return train_shard(toolchain, format, instrumented, hashes);
 
     TrainingOutcome training;
@@ -238,7 +232,8 @@ class ToolchainPipeline {
     }
     if (!options_.reuse_stored) out.reason = blocker;
     training = timed(report_, progress_, tc, "train", [&] {
-      return train(training_runs(instrumented), format, runner_, jobs(), options_.keep_going, progress_, tc);
+      return train(plan_training_runs(config_, executables_by_target(instrumented), store_.runs_dir(tc) / "train"),
+                   format, runner_, jobs(), options_.keep_going, progress_, tc);
     });
     report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
                                      training.failures.end());
@@ -263,7 +258,8 @@ class ToolchainPipeline {
     fs::remove_all(dir / "runs");  // a shard directory holds one shard's runs
     fs::remove(dir / "manifest.json");
     size_t total = 0;
-    std::vector<TrainingRun> runs = training_runs(instrumented, &shard, dir, &total);
+    std::vector<TrainingRun> runs =
+        plan_training_runs(config_, executables_by_target(instrumented), dir / "runs", &shard, &total);
     if (runs.empty())
       throw UsageError("--shard " + shard.label() + ": this shard has no training run (pgo.yaml has " +
                        std::to_string(total) + "; use at most that many shards)");
@@ -310,64 +306,9 @@ class ToolchainPipeline {
     return targets;
   }
 
-  // Every (workload, repeat) training run in pgo.yaml order; with `shard`, only its share
-  // (orchestrator/shard.h), each run in `shard_dir`/runs/. `total` gets the count of all runs.
-  std::vector<TrainingRun> training_runs(const BuildResult& instrumented, const ShardSpec* shard = nullptr,
-                                         const fs::path& shard_dir = {}, size_t* total = nullptr) {
-    std::vector<const WorkloadSpec*> trained;
-    std::vector<double> weights;
-    for (const auto& w : config_.workloads)
-      if (w.train) {
-        trained.push_back(&w);
-        weights.push_back(w.weight);
-      }
-    std::vector<uint64_t> int_weights = integer_weights(weights);
-    std::vector<TrainingRun> runs;
-    size_t index = 0;
-    for (size_t i = 0; i < trained.size(); ++i) {
-      const WorkloadSpec& w = *trained[i];
-      for (int r = 0; r < w.repeat; ++r, ++index) {
-        if (shard && !in_shard(index, *shard)) continue;
-        fs::path parent = shard ? shard_dir / "runs" : store_.runs_dir(spec_.name) / "train";
-        fs::path run_dir = parent / (w.name + "." + std::to_string(r + 1));
-        TrainingRun run{w.name, r, w.repeat, int_weights[i], bench::workload_process(config_, w, bins_of(instrumented), run_dir),
-                        run_dir, w.profile};
-        runs.push_back(std::move(run));
-      }
-    }
-    if (total) *total = index;
-    return runs;
-  }
-
-  // Merges into a file named by its content hash, so that an unchanged profile leaves the
-  // optimized build's flags, and so its objects, untouched.
   MergeResult merge(const ProfileFormat& format, const TrainingOutcome& training) {
-    fs::path dir = store_.build_dir(spec_.name, "merged");
-    fs::create_directories(dir);
-    fs::path scratch = dir / ("incoming" + format.merged_extension());
-    // The scratch output and the adapters' work files beside it (".incoming...") that a
-    // killed pgo left; under the store lock nothing else writes here.
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      std::string name = entry.path().filename().string();
-      if (name.starts_with("incoming") || name.starts_with(".incoming")) fs::remove_all(entry.path());
-    }
-    MergeResult result;
-    try {
-      result = format.merge(training.profiles, scratch, config_.merge.failure_mode, jobs());
-    } catch (...) {
-      std::error_code ec;
-      fs::remove_all(scratch, ec);  // no half-written merge output stays behind
-      throw;
-    }
-    std::string digest = profile_digest(result.output);
-    fs::path final_path = dir / ("profile-" + digest.substr(0, 16) + format.merged_extension());
-    if (!fs::exists(final_path)) {
-      fs::rename(result.output, final_path);
-    } else {
-      fs::remove_all(result.output);
-    }
-    result.output = final_path;
-    return result;
+    return merge_named_by_digest(format, training.profiles, store_.build_dir(spec_.name, "merged"),
+                                 config_.merge.failure_mode, jobs());
   }
 
   void bench(const BuildResult& baseline, const BuildResult& optimized) {
@@ -375,15 +316,10 @@ class ToolchainPipeline {
     std::vector<const WorkloadSpec*> benched;
     for (const auto& w : config_.workloads)
       if (w.bench) benched.push_back(&w);
-    std::map<std::string, std::string> baseline_hashes = reuse::hash_binaries(bins_of(baseline));
-    std::map<std::string, std::string> optimized_hashes = reuse::hash_binaries(bins_of(optimized));
+    std::map<std::string, std::string> baseline_hashes = reuse::hash_binaries(executables_by_target(baseline));
+    std::map<std::string, std::string> optimized_hashes = reuse::hash_binaries(executables_by_target(optimized));
     for (size_t i = 0; i < benched.size(); ++i) {
       const WorkloadSpec& w = *benched[i];
-      bench::BenchSettings settings = bench::bench_settings(config_.bench, w, store_.runs_dir(tc) / "bench" / w.name);
-      settings.baseline_check = bench::check_process(config_, w, bins_of(baseline), settings.work_dir);
-      settings.optimized_check = bench::check_process(config_, w, bins_of(optimized), settings.work_dir);
-      fs::remove_all(settings.work_dir);
-      fs::create_directories(settings.work_dir);
       std::string stage = "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")";
       WorkloadResult result{tc, bench::targets_label(w), w.name, w.weight, "wall_time", {}};
       std::string key = reuse::bench_key(config_, w, baseline_hashes, optimized_hashes);
@@ -393,9 +329,9 @@ class ToolchainPipeline {
         continue;
       }
       result.bench = timed(report_, progress_, tc, stage, [&] {
-        return bench::bench_pair(runner_, bench::workload_process(config_, w, bins_of(baseline), settings.work_dir),
-                                 bench::workload_process(config_, w, bins_of(optimized), settings.work_dir),
-                                 settings, [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
+        return bench::bench_workload(runner_, config_, w, executables_by_target(baseline),
+                                     executables_by_target(optimized), store_.runs_dir(tc) / "bench" / w.name,
+                                     std::nullopt, [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
       });
       if (!result.bench.failed && result.bench.outputs_match)
         fingerprints_.bench[w.name] = reuse::BenchRecord{key, workload_result_to_json(result)};

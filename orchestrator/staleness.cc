@@ -189,6 +189,32 @@ void judge(ProfileStatus& s, const StalenessSpec& thresholds) {
   s.stale = !s.reasons.empty();
 }
 
+namespace {
+
+json cost_to_json(const StalenessCost& cost) {
+  json workloads = json::array();
+  for (const WorkloadCost& w : cost.workloads) {
+    bool ok = w.failure.empty();
+    workloads.push_back({{"workload", w.workload},
+                         {"stored_median_s", w.stored_median_s},
+                         {"fresh_median_s", w.fresh_median_s},
+                         {"speedup", ok ? json(w.speedup) : json()},
+                         {"ci", ok ? json::array({w.ci_lo, w.ci_hi}) : json()},
+                         {"p_value", ok ? json(w.p_value) : json()},
+                         {"verdict", ok ? json(w.verdict) : json()},
+                         {"runs", w.runs},
+                         {"outputs_match", w.outputs_match},
+                         {"failure", ok ? json() : json(w.failure)}});
+  }
+  return {{"measured", cost.measured},
+          {"not_measured", cost.measured ? json() : json(cost.not_measured)},
+          {"note", cost.note.empty() ? json() : json(cost.note)},
+          {"geomean_speedup", cost.geomean_speedup > 0 ? json(cost.geomean_speedup) : json()},
+          {"workloads", workloads}};
+}
+
+}  // namespace
+
 json status_to_json(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds, const fs::path& project) {
   json profiles = json::array();
   bool any_stale = false;
@@ -226,6 +252,7 @@ json status_to_json(const std::vector<ProfileStatus>& statuses, const StalenessS
       }
       p["mismatched_functions"] = mismatched;
     }
+    if (s.cost) p["cost"] = cost_to_json(*s.cost);
     profiles.push_back(std::move(p));
   }
   return {{"schema", "pgo-status/1"},

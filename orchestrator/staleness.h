@@ -25,6 +25,30 @@ struct FileChange {
   bool operator==(const FileChange&) const = default;
 };
 
+// `pgo status --cost` for one workload: the optimized binary built from the stored profile
+// against one built from a profile trained now, interleaved by the bench engine.
+struct WorkloadCost {
+  std::string workload;
+  double stored_median_s = 0;  // wall time with the stored profile
+  double fresh_median_s = 0;   // with the freshly trained one
+  double speedup = 0;          // stored / fresh: > 1 when the fresh profile is faster
+  double ci_lo = 0, ci_hi = 0; // 95% bootstrap interval of the speedup
+  double p_value = 1;
+  std::string verdict;         // "faster" (fresh is faster), "slower", "no_change"
+  int runs = 0;                // timed runs of each binary
+  bool outputs_match = true;
+  std::string failure;         // a run failed: which and how (then no verdict)
+};
+
+// What staleness costs, measured (orchestrator/status_cost.h); absent without --cost.
+struct StalenessCost {
+  bool measured = false;
+  std::string not_measured;          // why not, when !measured
+  std::string note;                  // e.g. both profiles build the same binary
+  std::vector<WorkloadCost> workloads;
+  double geomean_speedup = 0;        // weighted by workload weight; 0 when nothing measured
+};
+
 struct ProfileStatus {
   std::string target;
   std::string toolchain;
@@ -41,6 +65,7 @@ struct ProfileStatus {
   std::vector<FileChange> changed_files;
   std::optional<int> commits_since;  // when both then and now are in git
   std::optional<FunctionMatch> match;  // absent when not attempted (drift, error, missing)
+  std::optional<StalenessCost> cost;   // `pgo status --cost` only
   // Verdict (judge()).
   bool stale = false;
   std::vector<std::string> reasons;

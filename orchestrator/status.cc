@@ -11,6 +11,7 @@
 #include "orchestrator/formats.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/pipeline.h"
+#include "orchestrator/status_cost.h"
 #include "orchestrator/store.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
@@ -148,11 +149,32 @@ class ToolchainStatus {
         s->error = std::string("corrupt stored profile: ") + e.what();
         continue;
       }
-      if (!s->match->available) s->notes.push_back(s->match->note);
+      if (!s->match->note.empty()) s->notes.push_back(s->match->note);  // why none, or a caveat (Go: edges)
     }
+    if (options_.cost) measure_cost(readable, *format, request, current);
   }
 
  private:
+  // `--cost`: every profile that a build can still use gets its cost measured.
+  void measure_cost(const std::vector<std::pair<ProfileStatus*, json>>& readable, const ProfileFormat& format,
+                    const BuildRequest& request, const BuildResult& current) {
+    CostContext ctx{config_, spec_.name, runner_, progress_, store_, *build_system_, format, request, current,
+                    options_.jobs};
+    StalenessCostMeter meter(ctx);
+    for (const auto& [s, meta] : readable) {
+      StalenessCost cost;
+      if (s->profile.empty()) continue;
+      if (!s->toolchain_drift.empty()) {
+        cost.not_measured = "toolchain drift: the stored profile does not fit the current compiler";
+      } else if (!s->error.empty()) {
+        cost.not_measured = "the stored profile could not be read";
+      } else {
+        cost = meter.measure(s->profile);
+      }
+      s->cost = std::move(cost);
+    }
+  }
+
   // The "flags" object the pipeline would store now. Instrument flags depend on whether a
   // target links threads (atomic counters), which the status build found out.
   json current_flags(const BuildResult& current) {
@@ -257,6 +279,29 @@ std::string pad(std::string s, size_t width) {
   return s;
 }
 
+void print_cost(const StalenessCost& cost, std::ostream& out) {
+  if (!cost.measured) {
+    out << "    cost: not measured: " << cost.not_measured << "\n";
+    return;
+  }
+  char buf[160];
+  if (cost.geomean_speedup > 0) {
+    std::snprintf(buf, sizeof buf, "%.3fx", cost.geomean_speedup);
+    out << "    cost: a freshly trained profile runs " << buf << " as fast (geometric mean; > 1: regenerating pays)\n";
+  }
+  if (!cost.note.empty()) out << "    cost: " << cost.note << "\n";
+  for (const WorkloadCost& w : cost.workloads) {
+    if (!w.failure.empty()) {
+      out << "      " << w.workload << ": failed: " << w.failure << "\n";
+      continue;
+    }
+    std::snprintf(buf, sizeof buf, "%.4f s stored, %.4f s fresh, %.3fx [%.3f, %.3f], p %.2g, %s, %d runs",
+                  w.stored_median_s, w.fresh_median_s, w.speedup, w.ci_lo, w.ci_hi, w.p_value, w.verdict.c_str(),
+                  w.runs);
+    out << "      " << w.workload << ": " << buf << "\n";
+  }
+}
+
 }  // namespace
 
 void print_status_table(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds,
@@ -303,6 +348,7 @@ void print_status_table(const std::vector<ProfileStatus>& statuses, const Stalen
         std::snprintf(share, sizeof share, "%.1f%%", 100 * f.share);
         out << "    " << to_string(f.change) << ": " << f.name << " (" << share << " of counts)\n";
       }
+    if (s.cost) print_cost(*s.cost, out);
     if (!s.changed_files.empty()) {
       std::vector<std::string> names;
       for (size_t k = 0; k < s.changed_files.size() && k < 6; ++k)

@@ -19,6 +19,9 @@ namespace pgo {
 struct StatusOptions {
   std::vector<std::string> toolchains;  // empty: every toolchain in pgo.yaml
   int jobs = 0;                         // build jobs; 0: the build tool's default
+  // Also measure what staleness costs (orchestrator/status_cost.h): train afresh, build
+  // with each profile and benchmark the two. Slow: a training and a benchmark per toolchain.
+  bool cost = false;
 };
 
 // Takes the store lock (fails naming the holder's pid). Corrupt or missing store files

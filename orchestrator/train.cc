@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "orchestrator/bench/settings.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
@@ -258,6 +259,31 @@ std::vector<uint64_t> integer_weights(const std::vector<double>& weights) {
   for (double w : weights)
     out.push_back(smallest > 0 ? std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(w / smallest))) : 1);
   return out;
+}
+
+std::vector<TrainingRun> plan_training_runs(const Config& config, const std::map<std::string, fs::path>& bins,
+                                            const fs::path& runs_dir, const ShardSpec* shard, size_t* total) {
+  std::vector<const WorkloadSpec*> trained;
+  std::vector<double> weights;
+  for (const auto& w : config.workloads)
+    if (w.train) {
+      trained.push_back(&w);
+      weights.push_back(w.weight);
+    }
+  std::vector<uint64_t> int_weights = integer_weights(weights);
+  std::vector<TrainingRun> runs;
+  size_t index = 0;
+  for (size_t i = 0; i < trained.size(); ++i) {
+    const WorkloadSpec& w = *trained[i];
+    for (int r = 0; r < w.repeat; ++r, ++index) {
+      if (shard && !in_shard(index, *shard)) continue;
+      fs::path run_dir = runs_dir / (w.name + "." + std::to_string(r + 1));
+      runs.push_back(TrainingRun{w.name, r, w.repeat, int_weights[i],
+                                 bench::workload_process(config, w, bins, run_dir), run_dir, w.profile});
+    }
+  }
+  if (total) *total = index;
+  return runs;
 }
 
 TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat& format, ProcessRunner& runner,

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "adapters/profile_format.h"
 #include "orchestrator/progress.h"
+#include "orchestrator/shard.h"
 #include "orchestrator/report/report.h"
+#include "workloads/config.h"
 #include "workloads/process.h"
 
 namespace pgo {
@@ -38,6 +41,15 @@ struct TrainingOutcome {
 TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat& format,
                       ProcessRunner& runner, int jobs, bool keep_going, Progress& progress,
                       const std::string& toolchain);
+
+// Every (workload, repeat) training run of `config`, in pgo.yaml order, with ${bin:...}
+// bound to `bins` and each run in <runs_dir>/<workload>.<n>; merge weights from
+// integer_weights(). With `shard`, only that shard's runs (shard.h). `total`, when given,
+// gets the number of runs of all shards.
+std::vector<TrainingRun> plan_training_runs(const Config& config,
+                                            const std::map<std::string, std::filesystem::path>& bins,
+                                            const std::filesystem::path& runs_dir, const ShardSpec* shard = nullptr,
+                                            size_t* total = nullptr);
 
 // Integer merge weights from pgo.yaml's real weights: the smallest becomes 1 and the rest
 // keep their ratios (LLVM and gcov-tool take integer weights).

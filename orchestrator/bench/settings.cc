@@ -1,5 +1,6 @@
 #include "orchestrator/bench/settings.h"
 
+#include "orchestrator/bench/output_check.h"
 #include "support/strings.h"
 #include "workloads/expand.h"
 
@@ -31,6 +32,21 @@ ProcessSpec workload_process(const Config& config, const WorkloadSpec& workload,
   if (!expanded.stdin_file.empty()) spec.stdin_file = config.project_dir / expanded.stdin_file;
   spec.timeout = expanded.timeout;
   return spec;
+}
+
+BenchResult bench_workload(ProcessRunner& runner, const Config& config, const WorkloadSpec& workload,
+                           const std::map<std::string, std::filesystem::path>& a_bins,
+                           const std::map<std::string, std::filesystem::path>& b_bins,
+                           const std::filesystem::path& work_dir, std::optional<uint64_t> seed,
+                           const std::function<void(int run, int max_runs)>& progress) {
+  std::filesystem::remove_all(work_dir);
+  std::filesystem::create_directories(work_dir);
+  BenchSettings settings = bench_settings(config.bench, workload, work_dir);
+  if (seed) settings.seed = *seed;
+  settings.baseline_check = check_process(config, workload, a_bins, work_dir);
+  settings.optimized_check = check_process(config, workload, b_bins, work_dir);
+  return bench_pair(runner, workload_process(config, workload, a_bins, work_dir),
+                    workload_process(config, workload, b_bins, work_dir), settings, progress);
 }
 
 std::string targets_label(const WorkloadSpec& workload) {

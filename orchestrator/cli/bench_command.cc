@@ -281,27 +281,22 @@ int run_bench(const BenchArgs& args) {
     for (size_t i = 0; i < benched.size(); ++i) {
       const WorkloadSpec& w = *benched[i];
       fs::path work_dir = store.runs_dir(tc) / "bench" / w.name;
-      fs::remove_all(work_dir);
-      fs::create_directories(work_dir);
-      ProcessSpec a = bench::workload_process(config, w, a_bins, work_dir);
-      ProcessSpec b = bench::workload_process(config, w, b_bins, work_dir);
       progress.stage(tc, "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")");
-      std::optional<ProcessSpec> a_check = bench::check_process(config, w, a_bins, work_dir);
-      std::optional<ProcessSpec> b_check = bench::check_process(config, w, b_bins, work_dir);
       if (instructions) {
-        bench::InstructionSettings s{3, config.bench.noise_threshold, w.compare_output, work_dir, a_check, b_check};
+        fs::remove_all(work_dir);
+        fs::create_directories(work_dir);
+        ProcessSpec a = bench::workload_process(config, w, a_bins, work_dir);
+        ProcessSpec b = bench::workload_process(config, w, b_bins, work_dir);
+        bench::InstructionSettings s{3, config.bench.noise_threshold, w.compare_output, work_dir,
+                                     bench::check_process(config, w, a_bins, work_dir),
+                                     bench::check_process(config, w, b_bins, work_dir)};
         bench::InstructionResult ir = bench::count_instructions(runner, *counter, a, b, s);
         report.results.push_back(instruction_workload_result(tc, w, ir));
         counts.push_back(std::move(ir));
       } else {
-        bench::BenchSettings s = bench::bench_settings(config.bench, w, work_dir);
-        if (args.seed) s.seed = *args.seed;
-        s.baseline_check = a_check;
-        s.optimized_check = b_check;
         WorkloadResult result{tc, bench::targets_label(w), w.name, w.weight, "wall_time", {}};
-        result.bench = bench::bench_pair(runner, a, b, s, [&](int run, int max_runs) {
-          progress.step(run, max_runs, "rounds");
-        });
+        result.bench = bench::bench_workload(runner, config, w, a_bins, b_bins, work_dir, args.seed,
+                                             [&](int run, int max_runs) { progress.step(run, max_runs, "rounds"); });
         report.results.push_back(std::move(result));
         counts.emplace_back();
       }

@@ -18,6 +18,7 @@ struct StatusArgs {
   std::vector<std::string> toolchains;
   int jobs = 0;
   bool json = false;
+  bool cost = false;
 };
 
 int run(const StatusArgs& args) {
@@ -25,6 +26,7 @@ int run(const StatusArgs& args) {
   StatusOptions options;
   options.toolchains = args.toolchains;
   options.jobs = args.jobs;
+  options.cost = args.cost;
   SystemProcessRunner runner;
   Progress progress;
   std::vector<ProfileStatus> statuses = run_status(config, options, runner, progress);
@@ -48,8 +50,11 @@ Action add_status_command(CLI::App& app) {
       "status", "Check whether each stored profile still fits the code (exit 1 when any is stale)");
   add_project_options(cmd, args->directory, args->config);
   add_toolchain_option(cmd, args->toolchains, "Check only this toolchain's profiles; repeat for several");
-  cmd->add_option("-j,--jobs", args->jobs, "Build jobs for the instrumented build of the current code")
+  cmd->add_option("-j,--jobs", args->jobs, "Build jobs for the builds of the current code (and parallel training runs with --cost)")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--cost", args->cost,
+                "Also measure what staleness costs: train a fresh profile, build with it and with the "
+                "stored one, and benchmark the two (as long as a pgo build's training and bench)");
   cmd->add_flag("--json", args->json, "Print the status as JSON (\"schema\": \"pgo-status/1\") on stdout");
   return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
 }

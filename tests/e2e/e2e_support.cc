@@ -60,6 +60,31 @@ void write_text(const fs::path& file, const std::string& text) {
   out << text;
 }
 
+void replace_once(const fs::path& file, const std::string& from, const std::string& to) {
+  std::string text = read_file(file);
+  size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from << " not in " << file;
+  ASSERT_EQ(text.find(from, at + 1), std::string::npos) << from << " twice in " << file;
+  write_text(file, text.replace(at, from.size(), to));
+}
+
+nlohmann::json status_profile(const fs::path& project, int expected_exit, const std::vector<std::string>& extra,
+                              PgoRun* run) {
+  std::vector<std::string> args = {"status", "-C", project.string(), "--json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  PgoRun r = run_pgo(args);
+  if (run) *run = r;
+  EXPECT_EQ(r.exit_code, expected_exit) << r.err << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
+  if (j.is_discarded()) {
+    ADD_FAILURE() << "not JSON: " << r.out;
+    return nlohmann::json::object();
+  }
+  EXPECT_EQ(j["schema"], "pgo-status/1");
+  EXPECT_EQ(j["profiles"].size(), 1u) << j.dump(2);
+  return j["profiles"].empty() ? nlohmann::json::object() : j["profiles"][0];
+}
+
 void expect_measured_result(const nlohmann::json& r, int min_runs) {
   EXPECT_TRUE(r["outputs_match"].get<bool>()) << r["output_mismatch"];
   EXPECT_FALSE(r["failed"].get<bool>()) << r["failure"];

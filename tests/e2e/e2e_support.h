@@ -24,6 +24,14 @@ std::filesystem::path scratch_dir(const std::string& label);
 PgoRun run_pgo(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
 nlohmann::json read_json(const std::filesystem::path& file);
 void write_text(const std::filesystem::path& file, const std::string& text);
+// Replaces the one occurrence of `from` in `file` (a GoogleTest failure if it occurs
+// zero or several times). With `from` and `to` on one line, no other line moves.
+void replace_once(const std::filesystem::path& file, const std::string& from, const std::string& to);
+// `pgo status -C <project> --json <extra...>`: expects exit `expected_exit`, the pgo-status/1
+// schema and exactly one profile, and returns that profile's entry (an empty object when the
+// output is not such JSON). `run`, when given, gets the whole run.
+nlohmann::json status_profile(const std::filesystem::path& project, int expected_exit,
+                              const std::vector<std::string>& extra = {}, PgoRun* run = nullptr);
 // GoogleTest expectations on one report.json result: benchmarked without failure, outputs
 // of both binaries equal, at least `min_runs` runs of each, positive medians.
 void expect_measured_result(const nlohmann::json& result, int min_runs);

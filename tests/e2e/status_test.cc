@@ -1,12 +1,11 @@
 // `pgo status` end to end with the real gcc 12 and clang-22 on a copy of examples/c-cmake:
 // fresh after a build; a comment or cold-function edit stays fresh; a hot-function edit is
-// reported per function and makes it stale; flag and toolchain drift; corrupt store files.
+// reported per function and makes it stale; flag and toolchain drift; corrupt store files;
+// --cost measuring a stale profile against a fresh one.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
+#include "support/atomic_file.h"
 #include "tests/e2e/e2e_support.h"
 
 namespace fs = std::filesystem;
@@ -15,22 +14,6 @@ using ::testing::HasSubstr;
 
 namespace pgo::e2e {
 namespace {
-
-std::string read_text(const fs::path& f) {
-  std::ifstream in(f, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Replaces the one occurrence of `from` in `file` (on one line, so no line moves).
-void replace_once(const fs::path& file, const std::string& from, const std::string& to) {
-  std::string text = read_text(file);
-  size_t at = text.find(from);
-  ASSERT_NE(at, std::string::npos) << from << " not in " << file;
-  ASSERT_EQ(text.find(from, at + 1), std::string::npos) << from << " twice in " << file;
-  write_text(file, text.replace(at, from.size(), to));
-}
 
 class Status : public ::testing::TestWithParam<std::string> {
  protected:
@@ -43,18 +26,8 @@ class Status : public ::testing::TestWithParam<std::string> {
   }
   void TearDown() override { fs::remove_all(project_.parent_path()); }
 
-  // `pgo status --json`: its exit code and the one profile's entry.
-  json status(int expected_exit) {
-    last_ = run_pgo({"status", "-C", project_.string(), "--json"});
-    EXPECT_EQ(last_.exit_code, expected_exit) << last_.err << last_.out;
-    json j = json::parse(last_.out, nullptr, false);
-    if (j.is_discarded()) {
-      ADD_FAILURE() << "not JSON: " << last_.out;
-      return json::object();
-    }
-    EXPECT_EQ(j["schema"], "pgo-status/1");
-    EXPECT_EQ(j["profiles"].size(), 1u) << j.dump(2);
-    return j["profiles"].empty() ? json::object() : j["profiles"][0];
+  json status(int expected_exit, const std::vector<std::string>& extra = {}) {
+    return status_profile(project_, expected_exit, extra, &last_);
   }
   fs::path stored_dir() const { return project_ / ".pgo" / "profiles" / "calc"; }
   fs::path metadata() const { return stored_dir() / (tc_ + ".json"); }
@@ -80,7 +53,7 @@ TEST_P(Status, FreshStaysFreshUnderHarmlessEditsAndGoesStaleOnAHotEdit) {
 
   // A comment: the file's hash changes, no function's structure does.
   fs::path vm = project_ / "src" / "vm.c";
-  std::string original = read_text(vm);
+  std::string original = read_file(vm);
   replace_once(vm, "/* Arithmetic on two values; integers wrap around, division by zero is an error. */",
                "/* Arithmetic on two values (edited comment). */");
   p = status(0);
@@ -94,7 +67,7 @@ TEST_P(Status, FreshStaysFreshUnderHarmlessEditsAndGoesStaleOnAHotEdit) {
   // is inlined into the hot loop would not do: the loop's hash covers it; docs/staleness.md.)
   write_text(vm, original);
   fs::path compiler = project_ / "src" / "compiler.c";
-  std::string compiler_original = read_text(compiler);
+  std::string compiler_original = read_file(compiler);
   replace_once(compiler, "  free(prog->code);", "  if (!prog) return; free(prog->code);");
   p = status(0);
   EXPECT_EQ(p["stale"], false) << p.dump(2);
@@ -123,13 +96,13 @@ TEST_P(Status, FreshStaysFreshUnderHarmlessEditsAndGoesStaleOnAHotEdit) {
   EXPECT_THAT(table.out, HasSubstr("changed: run ("));
 
   // A lower threshold in pgo.yaml accepts it.
-  write_text(project_ / "pgo.yaml", read_text(project_ / "pgo.yaml") + "staleness:\n  min_weighted_match: 0\n");
+  write_text(project_ / "pgo.yaml", read_file(project_ / "pgo.yaml") + "staleness:\n  min_weighted_match: 0\n");
   p = status(0);
   EXPECT_EQ(p["stale"], false);
 }
 
 TEST_P(Status, FlagAndToolchainDriftAreStale) {
-  std::string yaml = read_text(project_ / "pgo.yaml");
+  std::string yaml = read_file(project_ / "pgo.yaml");
   replace_once(project_ / "pgo.yaml", "  targets: [calc]", "  targets: [calc]\n  build_type: RelWithDebInfo");
   json p = status(1);
   EXPECT_EQ(p["stale"], true);
@@ -144,10 +117,53 @@ TEST_P(Status, FlagAndToolchainDriftAreStale) {
   p = status(1);
   EXPECT_THAT(p["reasons"].dump(), HasSubstr("toolchain drift: compiler version 1.0.0 -> " + real_version));
   EXPECT_TRUE(p["weighted_match"].is_null()) << "an unusable profile is not matched";
+  // --cost does not train or benchmark for a profile no build can use.
+  p = status(1, {"--cost"});
+  ASSERT_TRUE(p.contains("cost")) << p.dump(2);
+  EXPECT_EQ(p["cost"]["measured"], false);
+  EXPECT_THAT(p["cost"]["not_measured"].get<std::string>(), HasSubstr("toolchain drift"));
+  EXPECT_FALSE(fs::exists(project_ / ".pgo" / "build" / tc_ / "status-fresh"));
+}
+
+// --cost on a stale profile: a fresh training of the current code, an optimized build with
+// each profile, and the bench engine's comparison of the two; the store stays as it was.
+TEST_P(Status, CostOfAStaleProfileIsMeasuredWithoutTouchingTheStore) {
+  std::string metadata_before = read_file(metadata());
+  replace_once(project_ / "src" / "vm.c", "    int op = *ip++;", "    int op = *ip++; if (op < 0) { ok = 0; break; }");
+  replace_once(project_ / "pgo.yaml", "  min_runs: 10\n  max_runs: 20\n  time_budget: 20s",
+               "  min_runs: 3\n  max_runs: 5\n  time_budget: 10s");
+  json p = status(1, {"--cost"});
+  EXPECT_EQ(p["stale"], true);
+  ASSERT_TRUE(p.contains("cost")) << p.dump(2);
+  const json& cost = p["cost"];
+  ASSERT_EQ(cost["measured"], true) << cost.dump(2);
+  ASSERT_EQ(cost["workloads"].size(), 3u) << cost.dump(2);  // fib, sort, mandel: every bench workload
+  for (const json& w : cost["workloads"]) {
+    EXPECT_TRUE(w["failure"].is_null()) << w.dump(2);
+    EXPECT_EQ(w["outputs_match"], true) << w.dump(2);
+    EXPECT_GE(w["runs"].get<int>(), 3) << w.dump(2);
+    EXPECT_GT(w["stored_median_s"].get<double>(), 0);
+    EXPECT_GT(w["fresh_median_s"].get<double>(), 0);
+    double speedup = w["speedup"].get<double>();
+    EXPECT_LE(w["ci"][0].get<double>(), speedup) << w.dump(2);
+    EXPECT_GE(w["ci"][1].get<double>(), speedup) << w.dump(2);
+    EXPECT_THAT((std::vector<std::string>{"faster", "slower", "no_change"}),
+                ::testing::Contains(w["verdict"].get<std::string>()));
+  }
+  EXPECT_GT(cost["geomean_speedup"].get<double>(), 0);
+  // The two sides are different programs: the fresh profile has counts for the edited loop.
+  fs::path build = project_ / ".pgo" / "build" / tc_;
+  EXPECT_NE(read_file(build / "status-stored" / "calc"), read_file(build / "status-fresh" / "calc"));
+  EXPECT_EQ(read_file(metadata()), metadata_before) << "--cost must not store";
+
+  PgoRun table = run_pgo({"status", "-C", project_.string(), "--cost"});
+  EXPECT_EQ(table.exit_code, 1) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("cost: a freshly trained profile runs"));
+  EXPECT_THAT(table.out, HasSubstr("fib: "));
 }
 
 TEST_P(Status, CorruptStoreFilesAreNamedAndStale) {
-  std::string meta = read_text(metadata());
+  std::string meta = read_file(metadata());
   write_text(metadata(), meta.substr(0, meta.size() / 2));
   json p = status(1);
   EXPECT_EQ(p["stale"], true);
@@ -165,7 +181,7 @@ TEST_P(Status, CorruptStoreFilesAreNamedAndStale) {
     write_text(bad, noise);
   } else {
     bad = profile();
-    std::string data = read_text(bad);
+    std::string data = read_file(bad);
     write_text(bad, data.substr(0, data.size() / 3));
   }
   p = status(1);

@@ -251,6 +251,48 @@ TEST(StatusJson, SchemaAndFields) {
   EXPECT_EQ(status_to_json({fresh}, t, "/p")["stale"], false);
 }
 
+TEST(StatusJson, CostOnlyWithCostAndNullsWhereNothingWasMeasured) {
+  StalenessSpec t;
+  ProfileStatus plain;
+  plain.target = "app";
+  plain.toolchain = "clang";
+  EXPECT_FALSE(status_to_json({plain}, t, "/p")["profiles"][0].contains("cost"));
+
+  ProfileStatus measured = plain;
+  measured.cost = StalenessCost{};
+  measured.cost->measured = true;
+  measured.cost->geomean_speedup = 1.2;
+  WorkloadCost ok{"fib", 0.25, 0.2, 1.25, 1.2, 1.3, 0.004, "faster", 10, true, ""};
+  WorkloadCost failed{"sort", 0.1, 0, 0, 0, 0, 1, "", 1, true, "optimized run 1 crashed"};
+  measured.cost->workloads = {ok, failed};
+  ProfileStatus drifted = plain;
+  drifted.cost = StalenessCost{};
+  drifted.cost->not_measured = "toolchain drift";
+
+  json j = status_to_json({measured, drifted}, t, "/p");
+  const json& c = j["profiles"][0]["cost"];
+  EXPECT_EQ(c["measured"], true);
+  EXPECT_TRUE(c["not_measured"].is_null());
+  EXPECT_DOUBLE_EQ(c["geomean_speedup"].get<double>(), 1.2);
+  ASSERT_EQ(c["workloads"].size(), 2u);
+  EXPECT_EQ(c["workloads"][0]["workload"], "fib");
+  EXPECT_DOUBLE_EQ(c["workloads"][0]["speedup"].get<double>(), 1.25);
+  EXPECT_EQ(c["workloads"][0]["ci"], json::parse("[1.2, 1.3]"));
+  EXPECT_EQ(c["workloads"][0]["verdict"], "faster");
+  EXPECT_EQ(c["workloads"][0]["runs"], 10);
+  EXPECT_TRUE(c["workloads"][0]["failure"].is_null());
+  // A failed workload has no speedup, interval or verdict to misread.
+  EXPECT_TRUE(c["workloads"][1]["speedup"].is_null());
+  EXPECT_TRUE(c["workloads"][1]["ci"].is_null());
+  EXPECT_TRUE(c["workloads"][1]["verdict"].is_null());
+  EXPECT_EQ(c["workloads"][1]["failure"], "optimized run 1 crashed");
+  const json& d = j["profiles"][1]["cost"];
+  EXPECT_EQ(d["measured"], false);
+  EXPECT_EQ(d["not_measured"], "toolchain drift");
+  EXPECT_TRUE(d["geomean_speedup"].is_null());
+  EXPECT_EQ(d["workloads"], json::array());
+}
+
 const std::string kYaml = "version: 1\ntoolchains: [gcc]\nworkloads:\n  - name: w\n    run: [app]\n";
 
 TEST(StalenessConfig, DefaultsKeysAndDays) {
