@@ -4,28 +4,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/json_fields.h"
+
 namespace pgo::cargo {
 
 namespace {
 
 using nlohmann::json;
 
-std::string string_at(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 void add_artifact(const json& j, BuildMessages& out) {
   auto exe = j.find("executable");
   if (exe == j.end() || !exe->is_string()) return;  // libraries, build scripts' outputs, ...
   ExecutableArtifact a;
-  a.package_id = string_at(j, "package_id");
+  a.package_id = json_string(j, "package_id");
   a.executable = exe->get<std::string>();
   if (auto t = j.find("target"); t != j.end() && t->is_object()) {
-    a.target_name = string_at(*t, "name");
-    if (auto k = t->find("kind"); k != t->end() && k->is_array())
-      for (const json& kind : *k)
-        if (kind.is_string()) a.kinds.push_back(kind.get<std::string>());
+    a.target_name = json_string(*t, "name");
+    a.kinds = json_strings(*t, "kind");
   }
   if (auto f = j.find("fresh"); f != j.end() && f->is_boolean()) a.fresh = f->get<bool>();
   out.executables.push_back(std::move(a));
@@ -34,8 +29,8 @@ void add_artifact(const json& j, BuildMessages& out) {
 void add_message(const json& j, BuildMessages& out) {
   auto m = j.find("message");
   if (m == j.end() || !m->is_object()) return;
-  std::string text = string_at(*m, "rendered");
-  if (text.empty()) text = string_at(*m, "level") + ": " + string_at(*m, "message") + "\n";
+  std::string text = json_string(*m, "rendered");
+  if (text.empty()) text = json_string(*m, "level") + ": " + json_string(*m, "message") + "\n";
   out.rendered += text;
   if (!out.rendered.empty() && out.rendered.back() != '\n') out.rendered += '\n';
 }
@@ -55,7 +50,7 @@ BuildMessages parse_build_messages(std::string_view text) {
       out.unparsed.emplace_back(line);
       continue;
     }
-    const std::string reason = string_at(j, "reason");
+    const std::string reason = json_string(j, "reason");
     if (reason == "compiler-artifact") {
       add_artifact(j, out);
     } else if (reason == "compiler-message") {

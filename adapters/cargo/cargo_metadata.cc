@@ -5,28 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "support/error.h"
+#include "support/json_fields.h"
 #include "support/strings.h"
 
 namespace pgo::cargo {
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-namespace {
-
-std::vector<std::string> strings_at(const json& j, const char* key) {
-  std::vector<std::string> out;
-  if (auto it = j.find(key); it != j.end() && it->is_array())
-    for (const json& s : *it)
-      if (s.is_string()) out.push_back(s.get<std::string>());
-  return out;
-}
-
-std::string string_at(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-}  // namespace
 
 const Package* Metadata::find_id(const std::string& id) const {
   for (const Package& p : packages)
@@ -49,17 +33,17 @@ Metadata parse_metadata(std::string_view text) {
   Metadata m;
   for (const json& p : j["packages"]) {
     if (!p.is_object()) continue;
-    Package pkg{string_at(p, "id"), string_at(p, "name"), string_at(p, "version"), string_at(p, "manifest_path"), {}};
+    Package pkg{json_string(p, "id"), json_string(p, "name"), json_string(p, "version"), json_string(p, "manifest_path"), {}};
     if (auto t = p.find("targets"); t != p.end() && t->is_array())
       for (const json& target : *t) {
-        std::vector<std::string> kinds = strings_at(target, "kind");
-        if (std::find(kinds.begin(), kinds.end(), "bin") != kinds.end()) pkg.bins.push_back(string_at(target, "name"));
+        std::vector<std::string> kinds = json_strings(target, "kind");
+        if (std::find(kinds.begin(), kinds.end(), "bin") != kinds.end()) pkg.bins.push_back(json_string(target, "name"));
       }
     m.packages.push_back(std::move(pkg));
   }
-  m.workspace_members = strings_at(j, "workspace_members");
-  m.default_members = strings_at(j, "workspace_default_members");
-  m.workspace_root = string_at(j, "workspace_root");
+  m.workspace_members = json_strings(j, "workspace_members");
+  m.default_members = json_strings(j, "workspace_default_members");
+  m.workspace_root = json_string(j, "workspace_root");
   return m;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/error.h"
+#include "support/json_fields.h"
 
 namespace pgo::cmake {
 
@@ -53,11 +54,6 @@ std::string need_string(const json& obj, const char* key, const fs::path& file,
   return need(obj, key, json::value_t::string, file, where).get<std::string>();
 }
 
-std::string opt_string(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // The reply file named by the `jsonFile` member of `obj`. CMake writes plain file names
 // into the reply directory; anything else (an absolute path, "../", a subdirectory) would
 // make pgo read a file outside it, so it is refused.
@@ -89,7 +85,7 @@ CodemodelTarget parse_target(const fs::path& file) {
   CodemodelTarget t;
   t.name = need_string(doc, "name", file, "the target object");
   t.type = need_string(doc, "type", file, "target '" + t.name + "'");
-  t.name_on_disk = opt_string(doc, "nameOnDisk");
+  t.name_on_disk = json_string(doc, "nameOnDisk");
   if (auto g = doc.find("isGeneratorProvided"); g != doc.end() && g->is_boolean())
     t.generator_provided = g->get<bool>();
   if (auto arts = doc.find("artifacts"); arts != doc.end()) {
@@ -100,10 +96,10 @@ CodemodelTarget parse_target(const fs::path& file) {
   if (t.type == "EXECUTABLE" && t.artifacts.empty())
     fail(file, "executable target '" + t.name + "' has no 'artifacts'");
   if (auto link = doc.find("link"); link != doc.end() && link->is_object()) {
-    t.link_language = opt_string(*link, "language");
+    t.link_language = json_string(*link, "language");
     if (auto frags = link->find("commandFragments"); frags != link->end() && frags->is_array())
       for (const json& f : *frags)
-        if (is_threads_fragment(opt_string(f, "fragment"))) t.links_threads = true;
+        if (is_threads_fragment(json_string(f, "fragment"))) t.links_threads = true;
   }
   return t;
 }
@@ -185,7 +181,7 @@ Codemodel codemodel_from(const fs::path& dir, const fs::path& file, const std::s
   const json* chosen = nullptr;
   std::vector<std::string> names;
   for (const json& c : configs) {
-    names.push_back(opt_string(c, "name"));
+    names.push_back(json_string(c, "name"));
     if (!chosen && !configuration.empty() && names.back() == configuration) chosen = &c;
   }
   if (!chosen) {
@@ -196,7 +192,7 @@ Codemodel codemodel_from(const fs::path& dir, const fs::path& file, const std::s
     }
     chosen = &configs.front();
   }
-  model.configuration = opt_string(*chosen, "name");
+  model.configuration = json_string(*chosen, "name");
   std::string where = "configuration '" + model.configuration + "'";
   const json& targets = need(*chosen, "targets", json::value_t::array, file, where);
   for (const json& t : targets) {
@@ -217,7 +213,7 @@ std::vector<ToolchainEntry> toolchains_from(const fs::path& file) {
     // CMake omits id/version/path when it could not determine them; pgo needs id and path.
     e.compiler_id = need_string(compiler, "id", file, where);
     e.path = need_string(compiler, "path", file, where);
-    e.version = opt_string(compiler, "version");
+    e.version = json_string(compiler, "version");
     out.push_back(std::move(e));
   }
   return out;
@@ -229,7 +225,7 @@ Cache cache_from(const fs::path& file) {
   for (const json& e : need(doc, "entries", json::value_t::array, file, "the cache object")) {
     std::string name = need_string(e, "name", file, "a cache entry");
     CacheEntry entry;
-    entry.type = opt_string(e, "type");
+    entry.type = json_string(e, "type");
     entry.value = need_string(e, "value", file, "cache entry '" + name + "'");
     cache[name] = std::move(entry);
   }

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "support/error.h"
@@ -27,7 +29,10 @@ void write_config(const fs::path& file, const std::string& workload) {
 class CliCommonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "pgo_cli_common";
+    // One directory per test process: ctest -j runs these tests side by side.
+    dir_ = fs::path(::testing::TempDir()) /
+           ("pgo_cli_common_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+            std::to_string(::getpid()));
     fs::remove_all(dir_);
     write_config(dir_ / "project" / "pgo.yaml", "default");
     write_config(dir_ / "other" / "alt.yaml", "alternative");
