@@ -7,6 +7,7 @@
 #include <set>
 
 #include "adapters/go/profile_hook.h"
+#include "adapters/pprof/go_sources.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
@@ -263,6 +264,7 @@ BuildResult GoBuildSystem::build(const BuildRequest& request) {
     result.artifacts.push_back(Artifact{n, build_dir / n, false});
   }
   result.output = log;
+  if (request.kind == BuildKind::Instrumented) write_sources(build_dir, names);
 
   if (request.kind == BuildKind::Optimized) {
     std::string expected;
@@ -277,6 +279,18 @@ BuildResult GoBuildSystem::build(const BuildRequest& request) {
     }
   }
   return result;
+}
+
+void GoBuildSystem::write_sources(const fs::path& build_dir, const std::vector<std::string>& names) {
+  GoSources sources;
+  for (const auto& n : names) {
+    const Target& t = targets().at(n);
+    std::vector<std::string> args = {"list", "-deps"};
+    if (t.test) args.push_back("-test");
+    args.insert(args.end(), {"-json=ImportPath,Name,Dir,GoFiles,CgoFiles,Module,ForTest", t.import_path});
+    sources.targets[n] = go_sources_from_list(capture_go(args, "go list -deps"), !t.test, &sources.module_path);
+  }
+  write_go_sources(sources, build_dir / kGoSourcesFileName);
 }
 
 void GoBuildSystem::verify_profile(const Artifact& artifact, const std::string& expected) {

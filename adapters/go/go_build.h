@@ -5,6 +5,7 @@
 //   baseline      go build -pgo=off -o <build_dir>/<name> <pkg>
 //   instrumented  go build -pgo=off -overlay <hook overlay> -ldflags=<user's> -checklinkname=0 ...
 //   optimized     go build -pgo=<merged.pprof> ...; then `go version -m` must show that -pgo
+// An instrumented build also lists the module sources it compiled (adapters/pprof/go_sources.h).
 //
 // The user's GOFLAGS stay in the environment; pgo's flags on the command line override
 // the same flags there, except -ldflags and -overlay, which pgo extends with the user's.
@@ -61,6 +62,9 @@ class GoBuildSystem : public BuildSystem {
                      const std::string& what);
   std::string capture_go(const std::vector<std::string>& args, const std::string& what);
   void verify_profile(const Artifact& artifact, const std::string& expected_pgo);
+  // Writes <build_dir>/pgo-go-sources.json: the main module's packages and files each of
+  // `names` compiles (`go list -deps [-test]`), for the function match of `pgo status`.
+  void write_sources(const std::filesystem::path& build_dir, const std::vector<std::string>& names);
   const std::filesystem::path& go();
 
   const Config& config_;

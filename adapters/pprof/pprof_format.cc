@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <system_error>
 
+#include "adapters/pprof/go_edge_match.h"
+#include "adapters/pprof/go_functions.h"
+#include "adapters/pprof/go_sources.h"
 #include "adapters/pprof/pprof_analysis.h"
 #include "adapters/pprof/pprof_reader.h"
 #include "support/atomic_file.h"
@@ -140,5 +143,42 @@ ProfileDiagnostics PprofProfileFormat::scan_build_output(std::string_view) const
 }
 
 std::string PprofProfileFormat::format_version(const Toolchain&) const { return "profile.proto"; }
+
+FunctionMatch PprofProfileFormat::match(const fs::path& stored, const BuildRequest& request,
+                                        const BuildResult&) const {
+  PprofCallEdges edges = pprof_call_edges(read_pprof(stored), stored.string());
+  if (!edges.has_start_lines && !edges.edges.empty())
+    throw Error(ExitCode::kCheckFailed, stored.string() + ": its functions have no start_line; Go's PGO rejects such "
+                                        "a profile (go build -pgo fails)");
+  // The current side is pgo's own doing: when it fails, say so instead of blaming the profile.
+  GoCurrentCode code;
+  try {
+    GoSources sources = read_go_sources(request.build_dir / kGoSourcesFileName);
+    // One merged profile serves every binary of the build (pgo stores a copy per target),
+    // so its edges are looked up in the packages of all of them; a package that a test
+    // binary compiles with its test files is scanned once, with them (appended, as go does).
+    std::vector<GoSourcePackage> packages;
+    for (const auto& [_, list] : sources.targets)
+      for (const auto& p : list) {
+        auto same = std::find_if(packages.begin(), packages.end(),
+                                 [&](const GoSourcePackage& q) { return q.prefix == p.prefix; });
+        if (same == packages.end()) {
+          packages.push_back(p);
+          continue;
+        }
+        for (const auto& f : p.files)
+          if (std::find(same->files.begin(), same->files.end(), f) == same->files.end()) same->files.push_back(f);
+      }
+    code.module_path = sources.module_path;
+    for (const auto& p : packages) code.packages.insert(p.prefix);
+    code.functions = scan_go_functions(go_, runner_, packages, request.build_dir / "pgo-go-functions");
+  } catch (const Error& e) {
+    if (e.code() == ExitCode::kInterrupted) throw;
+    FunctionMatch m;
+    m.note = std::string("no Go function match: ") + e.what();
+    return m;
+  }
+  return match_go_call_edges(edges, code);
+}
 
 }  // namespace pgo

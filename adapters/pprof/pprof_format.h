@@ -44,6 +44,13 @@ class PprofProfileFormat : public ProfileFormat {
   ProfileSummary summarize(const std::filesystem::path& merged) const override;
   ProfileDiagnostics scan_build_output(std::string_view output) const override;
   std::string format_version(const Toolchain& toolchain) const override;
+  // The Go function match (adapters/pprof/go_edge_match.h): the stored profile's call edges
+  // against the functions of the sources the instrumented build compiled for its binaries
+  // (the list GoBuildSystem writes into request.build_dir), found by pgo's Go source
+  // analyzer. A corrupt stored profile, or one without start lines, throws pgo::Error
+  // naming it; an analyzer that fails leaves the match unavailable, with a note.
+  FunctionMatch match(const std::filesystem::path& stored, const BuildRequest& request,
+                      const BuildResult& current) const override;
 
   // The argv of the merge for files already expanded and weighted (for tests and docs).
   std::vector<std::string> merge_command(const std::vector<WeightedInput>& files) const;

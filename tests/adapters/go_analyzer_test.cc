@@ -1,0 +1,284 @@
+// pgo's Go source analyzer and the Go function match with the real go command: the names
+// and start lines it reports are the ones the compiler and runtime/pprof write, a hooked
+// program's own profile matches its unchanged source completely, and a corrupt stored
+// profile is an error naming the file.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "adapters/pprof/go_edge_match.h"
+#include "adapters/pprof/go_functions.h"
+#include "adapters/pprof/go_sources.h"
+#include "adapters/pprof/pprof_format.h"
+#include "adapters/pprof/pprof_reader.h"
+#include "support/error.h"
+#include "tests/adapters/go_test_support.h"
+
+namespace pgo {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every kind of function a name is made for: init functions, package-level closures,
+// generics, methods of generic types, value and pointer methods, nested closures, defer.
+constexpr const char* kNamesSource = R"(package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+)
+
+var glob = func(x int) int { return x * 2 }
+
+func init() { fmt.Println("a") }
+func init() { fmt.Println("b") }
+
+type List[T any] struct{ xs []T }
+
+func (l *List[T]) Push(x T) { l.xs = append(l.xs, x) }
+func Map[T any](xs []T, f func(T) T) []T {
+	out := make([]T, 0)
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	g := func() { fmt.Println(len(out)) }
+	g()
+	return out
+}
+
+type V struct{ a, b int }
+
+func (v V) Sum() int { return v.a + v.b }
+
+type Summer interface{ Sum() int }
+
+func outer(n int) int {
+	f := func(i int) int {
+		h := func() int { return i + n }
+		return h()
+	}
+	k := func() int { return f(1) }
+	defer func() { fmt.Println("done") }()
+	go func() {}()
+	return f(n) + k()
+}
+
+func main() {
+	xs := []int{3, 1, 2}
+	sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] })
+	var l List[int]
+	l.Push(1)
+	var s Summer = V{1, 2}
+	if len(os.Args) > 5 {
+		s = nil
+	}
+	fmt.Println(Map(xs, glob), outer(3), s.Sum())
+}
+)";
+
+std::vector<GoFunction> analyze(const fs::path& dir, const std::string& prefix) {
+  SystemProcessRunner runner;
+  GoSourcePackage p{"example.com/t", prefix, {(dir / "main.go").string()}};
+  return scan_go_functions("go", runner, {p}, dir / "analyzer");
+}
+
+std::set<std::string> normalized(const std::vector<GoFunction>& functions) {
+  std::set<std::string> out;
+  for (const auto& f : functions) out.insert(normalize_go_function_name(f.name));
+  return out;
+}
+
+TEST(GoAnalyzer, NamesEveryFunctionAsTheCompilerDoes) {
+  fs::path dir = testing_go::temp_dir("names");
+  testing_go::write(dir / "go.mod", "module example.com/t\n\ngo 1.23\n");
+  testing_go::write(dir / "main.go", kNamesSource);
+  // -l: nothing inlined, so every function and closure keeps a symbol of its own.
+  ProcessResult r = testing_go::run({"go", "build", "-gcflags=-l", "-o", "app", "."}, dir, {}, dir / "build.log");
+  ASSERT_TRUE(r.ok()) << read_file(dir / "build.log");
+  r = testing_go::run({"go", "tool", "nm", "app"}, dir, {}, dir / "nm.txt");
+  ASSERT_TRUE(r.ok()) << read_file(dir / "nm.txt");
+  std::set<std::string> compiled;
+  std::istringstream nm(read_file(dir / "nm.txt"));
+  std::string addr, kind, name;
+  std::string line;
+  while (std::getline(nm, line)) {
+    std::istringstream fields(line);
+    if (!(fields >> addr >> kind >> name) || kind != "T" || !name.starts_with("main.")) continue;
+    if (name.find("deferwrap") != std::string::npos) continue;  // generated; pgo does not compare them
+    compiled.insert(normalize_go_function_name(name));
+  }
+  EXPECT_EQ(normalized(analyze(dir, "main")), compiled);
+  fs::remove_all(dir);
+}
+
+TEST(GoAnalyzer, RecordsLinesAndCallNames) {
+  fs::path dir = testing_go::temp_dir("lines");
+  testing_go::write(dir / "main.go", R"(package main
+
+import "fmt"
+
+// doc comment
+func main() {
+	fmt.
+		Println("a", 1)
+	f := fmt.Sprint
+	f(2)
+	func() {
+		fmt.Print(3)
+	}()
+}
+)");
+  std::vector<GoFunction> fs = analyze(dir, "main");
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(fs[0].name, "main.main");
+  EXPECT_EQ(fs[0].start_line, 6);
+  EXPECT_EQ(fs[0].end_line, 14);
+  std::vector<std::pair<int64_t, std::string>> calls;
+  for (const auto& c : fs[0].calls) calls.emplace_back(c.line, c.name);
+  // A call is at its '(' (line 8, not 7); f is a variable; the closure is called in place.
+  EXPECT_EQ(calls, (std::vector<std::pair<int64_t, std::string>>{{8, "Println"}, {10, ""}, {13, ""}}));
+  EXPECT_EQ(fs[1].name, "main.main.func1");
+  EXPECT_EQ(fs[1].start_line, 11);
+  ASSERT_EQ(fs[1].calls.size(), 1u);
+  EXPECT_EQ(fs[1].calls[0].line, 12);
+  fs::remove_all(dir);
+}
+
+TEST(GoAnalyzer, AFileThatDoesNotParseIsABuildError) {
+  fs::path dir = testing_go::temp_dir("bad");
+  testing_go::write(dir / "main.go", "package main\n\nfunc main() {\n");
+  try {
+    analyze(dir, "main");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kBuildFailure);
+    EXPECT_NE(std::string(e.what()).find("main.go"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+// A hooked program whose hot path runs through a closure and an interface method.
+constexpr const char* kHotSource = R"(package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+type Shape interface{ Area() float64 }
+type Sq struct{ s float64 }
+
+func (q Sq) Area() float64 { return q.s * q.s }
+
+func work(ms int64) float64 {
+	var shapes []Shape
+	for i := 0; i < 100; i++ {
+		shapes = append(shapes, Sq{float64(i)})
+	}
+	total := 0.0
+	add := func(s Shape) {
+		total += s.Area()
+	}
+	start := time.Now()
+	for time.Since(start).Milliseconds() < ms {
+		for _, s := range shapes {
+			add(s)
+		}
+	}
+	return total
+}
+
+func main() {
+	ms, _ := strconv.Atoi(os.Args[1])
+	fmt.Println(work(int64(ms)))
+}
+)";
+
+TEST(GoFunctionMatch, AProgramsOwnProfileMatchesItsSource) {
+  fs::path dir = testing_go::temp_dir("hot");
+  ASSERT_TRUE(testing_go::build_program(dir, kHotSource, true));
+  fs::path run_dir = dir / "run";
+  fs::create_directories(run_dir);
+  ProcessResult r = testing_go::run({(dir / "app").string(), "600"}, run_dir,
+                                    {{kGoCpuProfileEnv, (run_dir / kGoProfileSubdir).string()}});
+  ASSERT_TRUE(r.ok()) << r.describe();
+  fs::path profile;
+  for (const auto& e : fs::directory_iterator(run_dir / kGoProfileSubdir)) profile = e.path();
+  fs::path stored = dir / "store" / "app" / "go.pprof";
+  fs::create_directories(stored.parent_path());
+  fs::copy_file(profile, stored);
+
+  // The start lines runtime/pprof wrote are the analyzer's func lines.
+  std::map<std::string, int64_t> starts;
+  for (const auto& f : analyze(dir, "main")) starts[f.name] = f.start_line;
+  size_t checked = 0;
+  for (const auto& f : read_pprof(stored).functions)
+    if (starts.count(f.name)) {
+      EXPECT_EQ(f.start_line, starts[f.name]) << f.name;
+      ++checked;
+    }
+  EXPECT_GE(checked, 3u);
+
+  GoSources sources;
+  sources.module_path = "example.com/t";
+  // One merged profile serves every binary; a package two binaries compile with different
+  // files (a test binary adds its test files) is scanned once, with all of them.
+  sources.targets["app"] = {{"example.com/t", "main", {}}};
+  sources.targets["app.test"] = {{"example.com/t", "main", {(dir / "main.go").string()}}};
+  BuildRequest request;
+  request.build_dir = dir / "build";
+  write_go_sources(sources, request.build_dir / kGoSourcesFileName);
+  SystemProcessRunner runner;
+  PprofProfileFormat format("go", "go", runner);
+  FunctionMatch m = format.match(stored, request, {});
+  ASSERT_TRUE(m.available) << m.note;
+  EXPECT_GE(m.functions, 2u) << m.note;
+  EXPECT_DOUBLE_EQ(m.weighted_match(), 1.0) << (m.mismatched.empty() ? "" : m.mismatched[0].name);
+
+  // A line inserted at the top of work: every call edge of work now points one line too
+  // high (its closure's edges keep their offsets: the closure is a function of its own).
+  std::string edited = std::regex_replace(std::string(kHotSource), std::regex("func work\\(ms int64\\) float64 \\{\n"),
+                                          "func work(ms int64) float64 {\n\tms += 0\n");
+  ASSERT_NE(edited, kHotSource);
+  testing_go::write(dir / "main.go", edited);
+  m = format.match(stored, request, {});
+  EXPECT_LT(m.weighted_match(), 1.0);
+  bool found = false;
+  std::string all = m.note;
+  for (const auto& mm : m.mismatched) {
+    found = found || mm.name.rfind("main.work -> ", 0) == 0;
+    EXPECT_EQ(mm.name.rfind("main.work.func1 -> ", 0), std::string::npos) << mm.name;
+    all += "\n" + mm.name + " " + std::to_string(mm.count);
+  }
+  EXPECT_TRUE(found) << all;
+  fs::remove_all(dir);
+}
+
+TEST(GoFunctionMatch, ACorruptStoredProfileIsAnErrorNamingIt) {
+  fs::path dir = testing_go::temp_dir("corrupt");
+  fs::path stored = dir / "app" / "go.pprof";
+  testing_go::write(stored, "\x1f\x8b not really gzip");
+  SystemProcessRunner runner;
+  PprofProfileFormat format("go", "go", runner);
+  BuildRequest request;
+  request.build_dir = dir / "build";
+  for (const std::string& bytes : {std::string("\x1f\x8b not really gzip"), std::string(), std::string("junk")}) {
+    testing_go::write(stored, bytes);
+    try {
+      format.match(stored, request, {});
+      ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(stored.string()), std::string::npos) << e.what();
+    }
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace pgo
