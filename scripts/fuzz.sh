@@ -52,10 +52,12 @@ if ((do_build)); then
     command -v "$tool" >/dev/null || { echo "fuzz: $tool not found; run scripts/setup.sh" >&2; exit 3; }
   done
   start=$SECONDS
-  # Debug keeps assertions on (nlohmann::json's included); -O1 as libFuzzer recommends.
+  # Debug keeps assertions on (nlohmann::json's included); -O1 as libFuzzer recommends; line
+  # tables are enough for the file:line of a crash report.
   cmake -S "$root" -B "$build" -G Ninja \
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-O1 -gline-tables-only" \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" \
     -DPGO_FUZZ=ON -DPGO_BUILD_TESTS=OFF >"$build/configure.log" 2>&1 ||
     { cat "$build/configure.log" >&2; echo "fuzz: configure failed" >&2; exit 3; }
   ninja -C "$build" $(printf 'fuzz_%s ' "${targets[@]}") >"$build/build.log" 2>&1 ||

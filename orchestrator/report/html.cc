@@ -69,7 +69,7 @@ std::string outputs_badge(const bench::BenchResult& r) {
   return r.outputs_match ? "match" : "<span class=\"v differ\">DIFFER</span>";
 }
 
-std::string time_cell(const bench::BinaryStats& b) {
+std::string html_time_cell(const bench::BinaryStats& b) {
   return b.runs > 0 ? escape(svg::format_seconds_spread(b.median_s, b.mad_s)) : "-";
 }
 
@@ -81,14 +81,6 @@ std::string more_note(size_t total, size_t shown, const char* what) {
   if (shown >= total) return "";
   return "<p class=\"note\">" + std::to_string(total - shown) + " more " + what +
          " not shown here; report.json has them all.</p>";
-}
-
-std::vector<std::string> toolchain_names(const Report& report) {
-  std::vector<std::string> names;
-  for (const auto& t : report.toolchains) names.push_back(t.name);
-  for (const auto& r : report.results)
-    if (std::find(names.begin(), names.end(), r.toolchain) == names.end()) names.push_back(r.toolchain);
-  return names;
 }
 
 // Short labels: only the parts (toolchain, target) that vary across results are shown.
@@ -112,7 +104,7 @@ std::string full_name(const WorkloadResult& w) { return w.toolchain + " / " + w.
 
 std::string summary_cards(const Report& report, double noise) {
   std::string out = "<section class=\"cards\">";
-  for (const auto& name : toolchain_names(report)) {
+  for (const auto& name : report.toolchain_names()) {
     size_t n = 0, faster = 0, slower = 0, failed = 0;
     for (const auto& w : report.results) {
       if (w.toolchain != name) continue;
@@ -148,7 +140,7 @@ std::string forest_section(const Report& report, double noise) {
     rows.push_back({label(w), full_name(w), w.bench.speedup, w.bench.ci_lo, w.bench.ci_hi, w.bench.verdict,
                     w.bench.failed, false});
   }
-  for (const auto& name : toolchain_names(report)) {
+  for (const auto& name : report.toolchain_names()) {
     const double g = report.geomean_speedup(name);
     if (g > 0) rows.push_back({"geometric mean, " + name, "weighted geometric mean of " + name, g, NAN, NAN,
                                bench::Verdict::NoChange, false, true});
@@ -204,8 +196,8 @@ std::string results_section(const Report& report) {
     if (r.outputs_compared && !r.outputs_match) problem(who + ": outputs differ: <code>" + escape(r.mismatch) + "</code>");
     if (shown++ >= kMaxTableRows) continue;
     rows += "<tr>" + td(escape(w.toolchain)) + td(escape(w.target)) + td(escape(w.workload)) +
-            td(time_cell(r.baseline), true) +
-            td(time_cell(r.optimized), true) +
+            td(html_time_cell(r.baseline), true) +
+            td(html_time_cell(r.optimized), true) +
             td(speedup_text(r.speedup), true) +
             td(std::isfinite(r.ci_lo) ? format_fixed(r.ci_lo, 3) + " – " + format_fixed(r.ci_hi, 3) : "-", true) +
             td(!std::isfinite(r.p_value) ? "-" : r.p_value < 0.0001 ? "&lt; 0.0001" : format_fixed(r.p_value, 4), true) +

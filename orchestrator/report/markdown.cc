@@ -89,14 +89,6 @@ std::string outputs(const bench::BenchResult& r) {
   return r.outputs_match ? "match" : "**DIFFER**";
 }
 
-std::vector<std::string> toolchain_names(const Report& report) {
-  std::vector<std::string> names;
-  for (const auto& t : report.toolchains) names.push_back(t.name);
-  for (const auto& r : report.results)
-    if (std::find(names.begin(), names.end(), r.toolchain) == names.end()) names.push_back(r.toolchain);
-  return names;
-}
-
 // The document under construction. Every piece goes through add(), which refuses what would
 // not fit, so the byte limit holds whatever the report contains.
 class Doc {
@@ -231,7 +223,7 @@ void results_section(const Report& report, Doc& doc) {
 
   doc.add("\n### Weighted geometric mean speedup\n");
   std::vector<std::string> means;
-  for (const auto& name : toolchain_names(report)) {
+  for (const auto& name : report.toolchain_names()) {
     size_t n = 0, faster = 0, slower = 0, same = 0, failed = 0;
     for (const auto& w : report.results) {
       if (w.toolchain != name) continue;
@@ -280,7 +272,7 @@ std::string markdown_report(const Report& report, size_t max_bytes) {
   if (!head.empty()) doc.add("\n" + head + "\n");
 
   std::string verdict_line;
-  for (const auto& name : toolchain_names(report)) {
+  for (const auto& name : report.toolchain_names()) {
     const double g = report.geomean_speedup(name);
     if (g > 0) verdict_line += (verdict_line.empty() ? "" : ", ") + text(name) + " **" + speedup(g) + "**";
   }

@@ -1,8 +1,17 @@
 #include "orchestrator/report/report.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace pgo {
+
+std::vector<std::string> Report::toolchain_names() const {
+  std::vector<std::string> names;
+  for (const auto& t : toolchains) names.push_back(t.name);
+  for (const auto& r : results)
+    if (std::find(names.begin(), names.end(), r.toolchain) == names.end()) names.push_back(r.toolchain);
+  return names;
+}
 
 double Report::geomean_speedup(const std::string& toolchain) const {
   std::vector<double> speedups, weights;

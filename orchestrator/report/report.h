@@ -60,6 +60,8 @@ struct Report {
 
   // Weighted geometric mean of the speedups of one toolchain (0 if it has no results).
   double geomean_speedup(const std::string& toolchain) const;
+  // Every toolchain of the report in order: the detected ones, then any only a result names.
+  std::vector<std::string> toolchain_names() const;
   bool all_outputs_match() const;
 };
 
