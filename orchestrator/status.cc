@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <unistd.h>
@@ -151,25 +152,30 @@ class ToolchainStatus {
       }
       if (!s->match->note.empty()) s->notes.push_back(s->match->note);  // why none, or a caveat (Go: edges)
     }
-    if (options_.cost) measure_cost(readable, *format, request, current);
+    if (options_.cost) measure_cost(readable, format.get(), request, current);
   }
 
  private:
-  // `--cost`: every profile that a build can still use gets its cost measured.
-  void measure_cost(const std::vector<std::pair<ProfileStatus*, json>>& readable, const ProfileFormat& format,
+  // `--cost`: every profile that a build can still use gets its cost measured. `format` is
+  // null when the current code was not built (every profile had toolchain drift).
+  void measure_cost(const std::vector<std::pair<ProfileStatus*, json>>& readable, const ProfileFormat* format,
                     const BuildRequest& request, const BuildResult& current) {
-    CostContext ctx{config_, spec_.name, runner_, progress_, store_, *build_system_, format, request, current,
-                    options_.jobs};
-    StalenessCostMeter meter(ctx);
+    std::optional<CostContext> ctx;
+    std::optional<StalenessCostMeter> meter;
     for (const auto& [s, meta] : readable) {
       StalenessCost cost;
       if (s->profile.empty()) continue;
       if (!s->toolchain_drift.empty()) {
         cost.not_measured = "toolchain drift: the stored profile does not fit the current compiler";
-      } else if (!s->error.empty()) {
+      } else if (!s->error.empty() || !format) {
         cost.not_measured = "the stored profile could not be read";
       } else {
-        cost = meter.measure(s->profile);
+        if (!meter) {
+          ctx.emplace(CostContext{config_, spec_.name, runner_, progress_, store_, *build_system_, *format, request,
+                                  current, options_.jobs});
+          meter.emplace(*ctx);
+        }
+        cost = meter->measure(s->profile);
       }
       s->cost = std::move(cost);
     }
