@@ -50,12 +50,6 @@ auto timed(Report& report, Progress& progress, const std::string& toolchain, con
   }
 }
 
-bool files_identical(const fs::path& a, const fs::path& b) {
-  std::error_code ec;
-  if (fs::file_size(a, ec) != fs::file_size(b, ec)) return false;
-  return sha256_file(a) == sha256_file(b);
-}
-
 class ToolchainPipeline {
  public:
   ToolchainPipeline(const Config& config, const BuildOptions& options, const ToolchainSpec& spec,
@@ -117,7 +111,7 @@ class ToolchainPipeline {
       ProfileReport p{tc,   target, summary,     diagnostics, merged.method, source.raw_profiles, merged.skipped,
                       {},   true,   source.kind, source.reason};
       fs::path base = executables_by_target(baseline).at(target), opt = executables_by_target(optimized).at(target);
-      p.binary_differs = !files_identical(base, opt);
+      p.binary_differs = !same_file_content(base, opt);
       if (!p.binary_differs)
         throw BuildError("the optimized " + target + " built with " + tc + " is byte-identical to the baseline: " +
                          "the profile did not reach the build (see " + optimized.log.string() + ")");

@@ -1,13 +1,11 @@
 #include "orchestrator/status_cost.h"
 
-#include <cmath>
 #include <thread>
 
 #include "orchestrator/bench/settings.h"
 #include "orchestrator/merge_stage.h"
 #include "orchestrator/stored_profile.h"
 #include "orchestrator/train.h"
-#include "support/error.h"
 #include "support/hash.h"
 
 namespace pgo {
@@ -20,7 +18,7 @@ bool same_binaries(const BuildResult& a, const BuildResult& b) {
   if (a_bins.size() != b_bins.size()) return false;
   for (const auto& [target, path] : a_bins) {
     auto it = b_bins.find(target);
-    if (it == b_bins.end() || sha256_file(path) != sha256_file(it->second)) return false;
+    if (it == b_bins.end() || !same_file_content(path, it->second)) return false;
   }
   return true;
 }
@@ -74,10 +72,11 @@ StalenessCost StalenessCostMeter::measure(const fs::path& stored) {
     ctx_.progress.finish_stage();
     fresh_ = build_optimized(merged.output, "fresh");
   }
-  std::string digest = profile_digest(stored);
-  auto it = stored_builds_.find(digest);
+  // The copy is named by the profile's content hash: the key of builds already made.
+  fs::path profile = materialize_profile(stored, merged_dir, ext);
+  auto it = stored_builds_.find(profile.filename().string());
   if (it == stored_builds_.end())
-    it = stored_builds_.emplace(digest, build_optimized(materialize_profile(stored, merged_dir, ext), "stored")).first;
+    it = stored_builds_.emplace(profile.filename().string(), build_optimized(profile, "stored")).first;
   const BuildResult& with_stored = it->second;
 
   StalenessCost cost;

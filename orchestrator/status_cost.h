@@ -48,7 +48,7 @@ class StalenessCostMeter {
 
   const CostContext& ctx_;
   std::optional<BuildResult> fresh_;
-  std::map<std::string, BuildResult> stored_builds_;  // by profile digest
+  std::map<std::string, BuildResult> stored_builds_;  // by the stored copy's content-hash name
 };
 
 }  // namespace pgo

@@ -15,6 +15,12 @@ std::string sha256_hex(std::string_view data) {
 
 std::string sha256_file(const std::filesystem::path& path) { return sha256_hex(read_file(path)); }
 
+bool same_file_content(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::error_code ec;
+  if (std::filesystem::file_size(a, ec) != std::filesystem::file_size(b, ec)) return false;
+  return sha256_file(a) == sha256_file(b);
+}
+
 Fingerprint& Fingerprint::add(std::string_view label, std::string_view value) {
   // Length prefixes keep the encoding unambiguous.
   buffer_ += std::to_string(label.size()) + ":" + std::string(label) + "=" +

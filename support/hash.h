@@ -9,6 +9,8 @@ namespace pgo {
 
 std::string sha256_hex(std::string_view data);
 std::string sha256_file(const std::filesystem::path& path);  // throws pgo::Error if unreadable
+// Whether two files hold the same bytes (sizes first, then SHA-256); throws like sha256_file.
+bool same_file_content(const std::filesystem::path& a, const std::filesystem::path& b);
 
 // Accumulates a fingerprint from labelled parts, so that ("ab","c") and ("a","bc") differ.
 class Fingerprint {
