@@ -56,6 +56,7 @@ fetch_sdist() {
 # minutes in all); big ones are for bench/ scripts only.
 declare -A projects=(
   [bzip2]="crate bzip2-sys 0.1.13+1.0.8 bzip2-1.0.8"
+  [libdeflate]="crate libdeflate-sys 1.26.1 libdeflate"
 )
 
 fetch() {
