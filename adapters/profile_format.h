@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,14 @@ class ProfileFormat {
     FunctionMatch m;
     m.note = "function matching is not implemented for the " + name() + " profile format yet";
     return m;
+  }
+  // How many of the instrumented `binary`'s own functions have a non-zero count in the merged
+  // profile `merged` (for the "training never ran this target" warning); nullopt when the
+  // format cannot attribute counts to one binary (the default).
+  virtual std::optional<size_t> functions_with_counts_in(const std::filesystem::path& merged,
+                                                         const std::filesystem::path& binary) const {
+    (void)merged, (void)binary;
+    return std::nullopt;
   }
 };
 

@@ -14,7 +14,8 @@ constexpr const char* kDescription =
     "declared in pgo.yaml, merges their profiles, rebuilds an optimized binary with the\n"
     "profile, benchmarks baseline against optimized, and stores the profile with its metadata.\n\n"
     "Exit codes: 0 success, 1 a check failed (outputs differ), 2 usage or configuration error,\n"
-    "3 build or toolchain failure, 4 training workload failure, 130 interrupted.";
+    "3 build or toolchain failure, 4 training workload failure, 70 internal error (a bug in pgo:\n"
+    "please report it), 130 interrupted.";
 
 }  // namespace
 
@@ -64,8 +65,10 @@ int main(int argc, char** argv) {
     std::cerr << "pgo: error: " << e.what() << "\n";
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
-    std::cerr << "pgo: internal error: " << e.what() << "\n";
-    return static_cast<int>(pgo::ExitCode::kBuildFailure);
+    // Every expected failure is a pgo::Error with its exit code; anything else is a bug.
+    std::cerr << "pgo: internal error, please report it (with the command line and pgo --version): " << e.what()
+              << "\n";
+    return static_cast<int>(pgo::ExitCode::kInternal);
   }
   return 0;
 }

@@ -7,11 +7,11 @@
 namespace pgo {
 
 enum class ExitCode : int {
-  kOk = 0,
   kCheckFailed = 1,      // regression, stale profile, outputs differ, gate missed
   kUsage = 2,            // bad command line or configuration
   kBuildFailure = 3,     // build or toolchain failure
   kWorkloadFailure = 4,  // training workload failure
+  kInternal = 70,        // a bug in pgo (EX_SOFTWARE): any exception that is not a pgo::Error
   kInterrupted = 130,
 };
 

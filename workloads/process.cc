@@ -28,16 +28,18 @@ namespace bp = boost::process;
 namespace pgo {
 namespace {
 
-// Live child process groups, readable from a signal handler (lock-free slots).
-constexpr int kMaxGroups = 256;
+// Live child process groups, readable from a signal handler (lock-free slots). A child that
+// finds no free slot is killed and reported (run), never left untracked.
+constexpr int kMaxGroups = 4096;
 std::atomic<pid_t> g_groups[kMaxGroups];
 std::atomic<int> g_interrupt_signal{0};
 
-void register_group(pid_t pgid) {
+bool register_group(pid_t pgid) {
   for (auto& slot : g_groups) {
     pid_t expected = 0;
-    if (slot.compare_exchange_strong(expected, pgid)) return;
+    if (slot.compare_exchange_strong(expected, pgid)) return true;
   }
+  return false;
 }
 
 void unregister_group(pid_t pgid) {
@@ -239,8 +241,15 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   }
   // bp::child returns once the child has exec'd, so its setsid is done: pid is its group.
   pid_t pid = child.id();
-  register_group(pid);
   child.detach();  // pgo reaps the child itself with wait4, for its resource usage
+  if (!register_group(pid)) {
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    result.spawn_failed = true;
+    result.spawn_error = spec.argv[0] + ": not started: pgo already tracks " + std::to_string(kMaxGroups) +
+                         " live child processes (the most it can kill on Ctrl-C)";
+    return result;
+  }
   // A signal that came between the check above and register_group missed this child.
   if (interrupted()) ::kill(-pid, SIGKILL);
 

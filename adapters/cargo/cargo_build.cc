@@ -206,9 +206,12 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
   const fs::path log_file = dir / cargo::kLogFileName;
   write_file_atomic(log_file, log);
   throw_if_interrupted();
-  if (!result.ok())
+  if (!result.ok()) {
+    std::string hint = link_flags_hint(errors + messages.rendered);
     throw BuildError("cargo build failed (" + result.describe() + "): " + command + "\nlast lines of its output (full log: " +
-                     log_file.string() + "):\n" + tail_lines(errors + messages.rendered, kTailLines, 8192));
+                     log_file.string() + "):\n" + tail_lines(errors + messages.rendered, kTailLines, 8192) +
+                     (hint.empty() ? "" : "\n" + hint));
+  }
 
   // Which package each bin belongs to, for workspaces whose members share a bin name.
   std::map<std::string, std::string> owner;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "adapters/go/profile_hook.h"
+#include "adapters/logged_step.h"
 #include "adapters/pprof/go_sources.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
@@ -95,24 +96,11 @@ std::string GoBuildSystem::capture_go(const std::vector<std::string>& args, cons
 
 std::string GoBuildSystem::run_go(const std::vector<std::string>& argv, const fs::path& log_file, std::string& log,
                                   const std::string& what) {
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.cwd = source_dir_;
-  spec.env["LC_ALL"] = "C";
-  fs::path out = log_file.parent_path() / ".pgo-step-output";
-  spec.stdout_file = out;
-  spec.stderr_file = out;
-  ProcessResult r = runner_.run(spec);
-  std::string text = read_and_remove(out);
-  std::string command = shell_quote_for_display(argv);
-  log += "$ " + command + "\n" + text;
-  if (!text.empty() && text.back() != '\n') log += '\n';
-  write_file_atomic(log_file, log);
-  throw_if_interrupted();
-  if (!r.ok())
-    throw BuildError(what + " failed (" + r.describe() + "): " + command + "\nlast lines of its output (full log: " +
-                     log_file.string() + "):\n" + tail_lines(text, 30, 8192));
-  return text;
+  LoggedStep step{what, {}, "", "", 30};
+  step.spec.argv = argv;
+  step.spec.cwd = source_dir_;
+  step.spec.env["LC_ALL"] = "C";
+  return run_logged_step(runner_, step, log_file, log);
 }
 
 Toolchain GoBuildSystem::detect(const fs::path&) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "adapters/llvm/function_match.h"
 #include "adapters/llvm/merge.h"
@@ -142,6 +143,18 @@ std::string ClangProfileFormat::format_version(const Toolchain& toolchain) const
   if (major == linked_llvm_major()) return std::to_string(linked_llvm_raw_version());
   if (auto v = raw_version_of_llvm(major)) return std::to_string(*v);
   return {};
+}
+
+std::optional<size_t> ClangProfileFormat::functions_with_counts_in(const fs::path& merged,
+                                                                  const fs::path& binary) const {
+  // Name and structural hash: several targets of one profile may each have a `main`.
+  std::set<std::pair<std::string, uint64_t>> counted;
+  for (const ProfiledFunction& f : read_profiled_functions(merged))
+    if (f.count > 0) counted.insert({f.key, f.checksum});
+  std::set<std::pair<std::string, uint64_t>> own;
+  for (const CurrentFunction& f : read_instrumented_functions(binary))
+    if (counted.count({f.key, f.checksum})) own.insert({f.key, f.checksum});
+  return own.size();
 }
 
 }  // namespace pgo

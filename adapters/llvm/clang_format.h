@@ -49,6 +49,10 @@ class ClangProfileFormat : public ProfileFormat {
   FunctionMatch match(const std::filesystem::path& stored, const BuildRequest& request,
                       const BuildResult& current) const override;
 
+  // The binary's __llvm_prf_data functions whose records in `merged` have a non-zero count.
+  std::optional<size_t> functions_with_counts_in(const std::filesystem::path& merged,
+                                                 const std::filesystem::path& binary) const override;
+
   // Warning texts of clang's IR PGO (checked against clang 14 and 22).
   static const std::vector<std::string_view>& mismatch_texts();
   static const std::vector<std::string_view>& missing_texts();
