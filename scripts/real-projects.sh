@@ -56,7 +56,13 @@ fetch_sdist() {
 # minutes in all); big ones are for bench/ scripts only.
 declare -A projects=(
   [bzip2]="crate bzip2-sys 0.1.13+1.0.8 bzip2-1.0.8"
+  # Rust: a CommonMark parser with a command-line renderer (bin pulldown-cmark).
+  [pulldown-cmark]="crate pulldown-cmark 0.13.6"
   [libdeflate]="crate libdeflate-sys 1.26.1 libdeflate"
+  # Go: a generics- and closure-heavy module (its tests are the workload), and an older
+  # release of it that a program depending on it is downgraded to (dependency drift).
+  [btree]="go github.com/tidwall/btree v1.8.2"
+  [btree-old]="go github.com/tidwall/btree v1.7.0"
 )
 
 fetch() {

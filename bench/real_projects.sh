@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# pgo on real open-source projects (scripts/real-projects.sh fetches them; docs/real-projects.md
+# lists them): copies each into a scratch directory with its pgo.yaml from bench/real-projects/,
+# runs `pgo build --metric M` there, and prints every verdict with its interval. With -j 2
+# (the default) two projects build at once, so each measures under the other's load, as on a
+# shared CI runner.
+#
+# Usage: bench/real_projects.sh [--metric time|instructions|both] [-j N] [--toolchain NAME]...
+#                               [--keep DIR] [PROJECT...]
+#   PROJECT   names with a bench/real-projects/<name>.pgo.yaml (default: all of them)
+#   --keep    scratch directory to use and keep (default: a new temporary one, removed at the end)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+pgo=${PGO:-$root/build/orchestrator/pgo}
+metric=instructions
+jobs=2
+keep=
+pgo_args=()
+projects=()
+while (($#)); do
+  case $1 in
+    --metric) metric=$2; shift 2 ;;
+    -j) jobs=$2; shift 2 ;;
+    --toolchain) pgo_args+=(--toolchain "$2"); shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) projects+=("$1"); shift ;;
+  esac
+done
+[[ -x $pgo ]] || { echo "bench: $pgo not built (scripts/build.sh)" >&2; exit 2; }
+if ((${#projects[@]} == 0)); then
+  for f in "$root"/bench/real-projects/*.pgo.yaml; do projects+=("$(basename "$f" .pgo.yaml)"); done
+fi
+scratch=${keep:-$(mktemp -d /tmp/pgo-real-projects.XXXXXX)}
+mkdir -p "$scratch"
+[[ -n $keep ]] || trap 'rm -rf "$scratch"' EXIT
+
+# Inputs a project's workloads read that are not part of it (pgo's own docs as Markdown).
+prepare() {
+  local name=$1 dir=$2
+  case $name in
+    pulldown-cmark) cat "$root"/README.md "$root"/docs/*.md "$root"/docs/adapters/*.md >"$dir/input.md" ;;
+  esac
+}
+
+run_one() {
+  local name=$1 src dir
+  src=$("$root/scripts/real-projects.sh" --dir "$name")
+  dir="$scratch/$name"
+  rm -rf "$dir"
+  cp -a "$src" "$dir"
+  cp "$root/bench/real-projects/$name.pgo.yaml" "$dir/pgo.yaml"
+  prepare "$name" "$dir"
+  local start=$SECONDS status=0
+  "$pgo" build -C "$dir" --metric "$metric" --json "${pgo_args[@]}" >"$scratch/$name.json" 2>"$scratch/$name.log" || status=$?
+  echo "$name: pgo build exit $status in $((SECONDS - start)) s (log $scratch/$name.log)" >&2
+}
+
+running=0
+for name in "${projects[@]}"; do
+  run_one "$name" &
+  running=$((running + 1))
+  if ((running >= jobs)); then wait -n || true; running=$((running - 1)); fi
+done
+wait
+
+printf '\n%-16s %-6s %-16s %-12s %14s %14s %9s %21s %8s %s\n' project toolchain workload metric baseline \
+  optimized speedup "95% CI" "half-w" verdict
+for name in "${projects[@]}"; do
+  report="$scratch/$name.json"
+  if ! jq -e .results "$report" >/dev/null 2>&1; then
+    echo "$name: no report (see $scratch/$name.log: $(tail -1 "$scratch/$name.log" 2>/dev/null))"
+    continue
+  fi
+  jq -r --arg p "$name" '.results[] | [$p, .toolchain, .workload, .metric,
+      (.baseline.median // .baseline.median_s // 0), (.optimized.median // .optimized.median_s // 0),
+      .speedup, .speedup_ci95[0], .speedup_ci95[1], (.ci_half_width // 0), .verdict] | @tsv' "$report" |
+    while IFS=$'\t' read -r p tc w m b o s lo hi hw v; do
+      printf '%-16s %-6s %-16s %-12s %14.6g %14.6g %8.4fx [%8.4f, %8.4f] %7.3f%% %s\n' "$p" "$tc" "$w" "$m" "$b" "$o" \
+        "$s" "$lo" "$hi" "$(echo "$hw * 100" | bc -l)" "$v"
+    done
+done
