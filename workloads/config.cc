@@ -40,6 +40,12 @@ using yaml::Value;
 
 SourcePos pos_of(const YAML::Mark& m) { return {m.line + 1, m.column + 1}; }
 
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
 // cwd, stdin and store stay inside the project so that a pgo.yaml cannot read or write
 // arbitrary places and the project stays relocatable.
 std::string get_project_path(const Reader& r, const Value& v) {
@@ -233,14 +239,25 @@ WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& bu
       check_placeholders(r, val, w.env[key], build);
     }
   }
-  if (const Value* f = m.find("cwd")) w.cwd = get_project_path(r, *f);
-  if (const Value* f = m.find("stdin")) w.stdin_file = get_project_path(r, *f);
+  if (const Value* f = m.find("cwd")) {
+    w.cwd = get_project_path(r, *f);
+    w.cwd_key = f->path;
+    w.cwd_pos = pos_of(f->mark);
+  }
+  if (const Value* f = m.find("stdin")) {
+    w.stdin_file = get_project_path(r, *f);
+    w.stdin_key = f->path;
+    w.stdin_pos = pos_of(f->mark);
+  }
   if (const Value* f = m.find("repeat")) w.repeat = static_cast<int>(get_int(r, *f, 1));
   if (const Value* f = m.find("timeout"))
     w.timeout = std::chrono::milliseconds(std::llround(get_duration(r, *f) * 1000));
   if (const Value* f = m.find("weight")) {
     w.weight = get_number(r, *f);
     if (w.weight <= 0) r.fail(*f, "must be greater than zero, got " + f->node.Scalar());
+    if (w.weight > kMaxWeight)
+      r.fail(*f, "must be at most " + number_text(kMaxWeight) + ", got " + f->node.Scalar() +
+                     " (weights are relative: the merge tools take them as integers, scaled so the smallest is 1)");
   }
   if (const Value* f = m.find("compare_output")) w.compare_output = get_bool(r, *f);
   if (const Value* f = m.find("check")) {
@@ -295,12 +312,27 @@ std::vector<WorkloadSpec> parse_workloads(const Reader& r, const Value& v, const
   }
   if (std::none_of(out.begin(), out.end(), [](const WorkloadSpec& w) { return w.train; }))
     r.fail(v, "no workload has train: true; at least one is needed to collect a profile");
+  // Relative weights: after scaling the smallest to 1, the largest must stay a small integer.
+  size_t lightest = 0, heaviest = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].weight < out[lightest].weight) lightest = i;
+    if (out[i].weight > out[heaviest].weight) heaviest = i;
+  }
+  if (out[heaviest].weight / out[lightest].weight > kMaxWeight) {
+    Value e = element(v, heaviest);
+    const YAML::Node weight = std::as_const(e.node)["weight"];
+    r.fail(weight.Mark(), e.path + ".weight",
+           "is more than " + number_text(kMaxWeight) + " times the weight of workload '" + out[lightest].name +
+               "' (" + number_text(out[lightest].weight) + "); weights are relative and the merge tools "
+               "take them as integers scaled so the smallest is 1, so keep their ratio within " +
+               number_text(kMaxWeight));
+  }
   return out;
 }
 
 BenchSpec parse_bench(const Reader& r, const Value& v) {
   BenchSpec b;
-  MapView m(r, v, {"warmup", "min_runs", "max_runs", "time_budget", "target_ci", "noise_threshold"});
+  MapView m(r, v, {"warmup", "min_runs", "max_runs", "time_budget", "target_ci", "noise_threshold", "metric"});
   if (const Value* f = m.find("warmup")) b.warmup = static_cast<int>(get_int(r, *f, 0));
   if (const Value* f = m.find("min_runs")) b.min_runs = static_cast<int>(get_int(r, *f, 2));
   if (const Value* f = m.find("max_runs")) b.max_runs = static_cast<int>(get_int(r, *f, 2));
@@ -312,6 +344,14 @@ BenchSpec parse_bench(const Reader& r, const Value& v) {
   if (const Value* f = m.find("time_budget")) b.time_budget_s = get_duration(r, *f);
   if (const Value* f = m.find("target_ci")) b.target_ci = get_fraction(r, *f, false);
   if (const Value* f = m.find("noise_threshold")) b.noise_threshold = get_fraction(r, *f, true);
+  if (const Value* f = m.find("metric")) {
+    std::string s = get_string(r, *f);
+    if (s == "wall") s = "time";  // the word `pgo bench --metric` used first
+    if (s != "time" && s != "instructions" && s != "both")
+      r.fail(*f, "unknown metric '" + s + "'" + did_you_mean(s, {"time", "instructions", "both"}) +
+                     "; use time, instructions or both");
+    b.metric = s;
+  }
   return b;
 }
 
@@ -401,15 +441,37 @@ Config parse_config(const std::string& text, const fs::path& file) {
 Config load_config(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec))
-    throw Error(ExitCode::kUsage, "cannot read configuration '" + file.string() + "': no such file");
+    throw UsageError("cannot read configuration '" + file.string() + "': no such file");
   if (fs::is_directory(file, ec))
-    throw Error(ExitCode::kUsage, "cannot read configuration '" + file.string() + "': it is a directory");
+    throw UsageError("cannot read configuration '" + file.string() + "': it is a directory");
   std::ifstream in(file, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();
   if (!in.is_open() || in.bad())
-    throw Error(ExitCode::kUsage, "cannot read configuration '" + file.string() + "': " + std::strerror(errno));
-  return parse_config(text.str(), file);
+    throw UsageError("cannot read configuration '" + file.string() + "': " + std::strerror(errno));
+  Config config = parse_config(text.str(), file);
+  check_workload_paths(config);
+  return config;
+}
+
+void check_workload_paths(const Config& config) {
+  auto fail = [&](const SourcePos& pos, const std::string& key, const std::string& what) {
+    throw UsageError(config.file.string() + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " +
+                     key + ": " + what);
+  };
+  std::error_code ec;
+  for (const WorkloadSpec& w : config.workloads) {
+    if (!w.cwd.empty() && !fs::is_directory(config.project_dir / w.cwd, ec))
+      fail(w.cwd_pos, w.cwd_key,
+           "'" + w.cwd + "' is not a directory of the project (" + (config.project_dir / w.cwd).string() +
+               (fs::exists(config.project_dir / w.cwd, ec) ? " is not a directory)" : " does not exist)") +
+               "; workload '" + w.name + "' would run elsewhere");
+    if (!w.stdin_file.empty() && !fs::is_regular_file(config.project_dir / w.stdin_file, ec))
+      fail(w.stdin_pos, w.stdin_key,
+           "'" + w.stdin_file + "' is not a file of the project (" + (config.project_dir / w.stdin_file).string() +
+               (fs::exists(config.project_dir / w.stdin_file, ec) ? " is not a regular file)" : " does not exist)") +
+               "; workload '" + w.name + "' reads its standard input from it");
+  }
 }
 
 }  // namespace pgo

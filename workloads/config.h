@@ -80,7 +80,14 @@ struct WorkloadSpec {
   // for -test.cpuprofile=${run_dir}/cpu.pprof); empty: the toolchain's own collection.
   std::string profile;
   SourcePos pos;
+  // Where cwd and stdin were given ("workloads[2].cwd" at line:column), for check_workload_paths.
+  std::string cwd_key, stdin_key;
+  SourcePos cwd_pos, stdin_pos;
 };
+
+// The largest merge weight, and the largest ratio of two workloads' weights: the merge tools
+// take integer weights, scaled so the smallest is 1 (go tool pprof repeats an input that often).
+inline constexpr double kMaxWeight = 1000;
 
 struct BenchSpec {
   int warmup = 1;                            // per binary, discarded
@@ -89,6 +96,9 @@ struct BenchSpec {
   double time_budget_s = 60;                 // per workload
   double target_ci = 0.01;                   // stop once the 95% CI half-width is below this
   double noise_threshold = 0.01;             // |speedup-1| inside this is "no change"
+  // What is measured: "time" (wall time), "instructions" (user-space instructions retired,
+  // orchestrator/bench/instructions.h) or "both", side by side. pgo.yaml accepts "wall" for time.
+  std::string metric = "time";
 };
 
 struct MergeSpec {
@@ -116,7 +126,11 @@ struct Config {
 
 // Reads and validates `file`. Throws pgo::Error(kUsage) whose message starts with
 // "<file>:<line>:<column>: <key>: ..." and suggests the nearest valid key for a typo.
+// Then checks what only the file system can tell (check_workload_paths).
 Config load_config(const std::filesystem::path& file);
+// Every workload's cwd is a directory and its stdin a regular file of the project; else
+// pgo::Error(kUsage) "<file>:<line>:<column>: workloads[i].cwd: ...". Before any build runs.
+void check_workload_paths(const Config& config);
 // Same, from text (for tests); `file` is only used in messages and to set project_dir.
 Config parse_config(const std::string& text, const std::filesystem::path& file);
 
