@@ -31,8 +31,8 @@ struct Flags {
 };
 
 struct Artifact {
-  std::string target;           // executable target name
-  std::filesystem::path path;   // absolute path of the built executable
+  std::string target;           // executable target name (a library's target or file name)
+  std::filesystem::path path;   // absolute path of the built executable (or library)
   bool links_threads = false;   // links a thread library (profile counters must be atomic)
 };
 
@@ -46,6 +46,10 @@ struct BuildRequest {
 
 struct BuildResult {
   std::vector<Artifact> artifacts;  // one per requested target
+  // The project's own shared libraries and modules that this build produced and its
+  // executables may load (adapters/elf/elf_files.h): their code is profiled, matched and
+  // verified like the executables'. Each file once; never an executable of `artifacts`.
+  std::vector<Artifact> libraries;
   std::filesystem::path log;        // full compiler/build output
   std::string output;               // the same text, for diagnostics scanning
   std::vector<std::string> warnings; // for the report (e.g. a C compiler pgo cannot match)
@@ -53,6 +57,13 @@ struct BuildResult {
 
 // The built executables by target name (what ${bin:<target>} binds to).
 std::map<std::string, std::filesystem::path> executables_by_target(const BuildResult& build);
+// Every file of the project's code in `build`: the executables, then the libraries.
+std::vector<std::filesystem::path> project_binaries(const BuildResult& build);
+// Executables by target and libraries as "lib:<target>": every file whose content says
+// whether a build changed (fingerprints, byte-identical checks).
+std::map<std::string, std::filesystem::path> binaries_by_name(const BuildResult& build);
+// True when an executable or library of `build` links a thread library.
+bool links_threads(const BuildResult& build);
 
 class BuildSystem {
  public:

@@ -76,9 +76,7 @@ class ToolchainPipeline {
 
     request.kind = BuildKind::Instrumented;
     request.build_dir = store_.build_dir(tc, "instrumented");
-    bool threads = std::any_of(baseline.artifacts.begin(), baseline.artifacts.end(),
-                               [](const Artifact& a) { return a.links_threads; });
-    FormatContext fctx{runner_, request.build_dir, store_.build_dir(tc, "raw-profiles"), threads};
+    FormatContext fctx{runner_, request.build_dir, store_.build_dir(tc, "raw-profiles"), links_threads(baseline)};
     auto format = make_profile_format(toolchain, fctx);
     toolchain.profile_format = format->name();
     toolchain.profile_version = format->format_version(toolchain);
@@ -98,6 +96,7 @@ class ToolchainPipeline {
     request.flags = format->use_flags(merged.output, request);
     Flags use_flags = request.flags;
     BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_->build(request); });
+    for (std::string& w : identical_libraries(baseline, optimized)) optimized.warnings.push_back(std::move(w));
     ProfileDiagnostics diagnostics = format->scan_build_output(optimized.output);
     for (const std::vector<std::string>* ws : {&baseline.warnings, &source.instrumented_warnings, &optimized.warnings})
       for (const std::string& w : *ws)
@@ -189,7 +188,8 @@ class ToolchainPipeline {
     BuildResult instrumented =
         timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
     out.instrumented_warnings = instrumented.warnings;
-    std::map<std::string, std::string> hashes = reuse::hash_binaries(executables_by_target(instrumented));
+    // Libraries too: an edit in a library of the tree leaves the executables as they are.
+    std::map<std::string, std::string> hashes = reuse::hash_binaries(binaries_by_name(instrumented));
     if (options_.shard) return train_shard(toolchain, format, instrumented, hashes);
 
     TrainingOutcome training;
@@ -276,6 +276,19 @@ class ToolchainPipeline {
     return out;
   }
 
+  // The project's libraries the profile left byte-identical (a library no workload loads
+  // keeps its code; one they do load should not).
+  static std::vector<std::string> identical_libraries(const BuildResult& baseline, const BuildResult& optimized) {
+    std::vector<std::string> out;
+    for (const Artifact& opt : optimized.libraries)
+      for (const Artifact& base : baseline.libraries)
+        if (base.target == opt.target && same_file_content(base.path, opt.path))
+          out.push_back("the optimized library " + opt.path.filename().string() +
+                        " is byte-identical to the baseline's: the profile changed nothing in it (do the workloads "
+                        "load it?)");
+    return out;
+  }
+
   int jobs() const {
     if (options_.jobs > 0) return options_.jobs;
     return std::max(1u, std::thread::hardware_concurrency());
@@ -310,8 +323,8 @@ class ToolchainPipeline {
     std::vector<const WorkloadSpec*> benched;
     for (const auto& w : config_.workloads)
       if (w.bench) benched.push_back(&w);
-    std::map<std::string, std::string> baseline_hashes = reuse::hash_binaries(executables_by_target(baseline));
-    std::map<std::string, std::string> optimized_hashes = reuse::hash_binaries(executables_by_target(optimized));
+    std::map<std::string, std::string> baseline_hashes = reuse::hash_binaries(binaries_by_name(baseline));
+    std::map<std::string, std::string> optimized_hashes = reuse::hash_binaries(binaries_by_name(optimized));
     for (size_t i = 0; i < benched.size(); ++i) {
       const WorkloadSpec& w = *benched[i];
       std::string stage = "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")";

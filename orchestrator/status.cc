@@ -114,9 +114,7 @@ class ToolchainStatus {
         format = make_profile_format(toolchain, fctx);
         request.flags = format->instrument_flags(request);
         current = build_system_->build(request);
-        bool links_threads = std::any_of(current.artifacts.begin(), current.artifacts.end(),
-                                         [](const Artifact& a) { return a.links_threads; });
-        if (links_threads == threads) break;  // else once more with atomic counters, as the build does
+        if (links_threads(current) == threads) break;  // else once more with atomic counters, as the build does
       }
       progress_.finish_stage();
       built = true;
@@ -184,8 +182,7 @@ class ToolchainStatus {
   // The "flags" object the pipeline would store now. Instrument flags depend on whether a
   // target links threads (atomic counters), which the status build found out.
   json current_flags(const BuildResult& current) {
-    bool threads = std::any_of(current.artifacts.begin(), current.artifacts.end(),
-                               [](const Artifact& a) { return a.links_threads; });
+    bool threads = links_threads(current);
     const std::string& tc = spec_.name;
     FormatContext ctx{runner_, store_.build_dir(tc, "instrumented"), store_.build_dir(tc, "raw-profiles"), threads};
     auto format = make_profile_format(detected_, ctx);

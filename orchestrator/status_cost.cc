@@ -13,8 +13,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Executables and the project's libraries: with the hot code in a library, the two
+// profiles may build the same executables and different libraries.
 bool same_binaries(const BuildResult& a, const BuildResult& b) {
-  auto a_bins = executables_by_target(a), b_bins = executables_by_target(b);
+  auto a_bins = binaries_by_name(a), b_bins = binaries_by_name(b);
   if (a_bins.size() != b_bins.size()) return false;
   for (const auto& [target, path] : a_bins) {
     auto it = b_bins.find(target);

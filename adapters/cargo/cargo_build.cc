@@ -9,6 +9,8 @@
 #include "adapters/cargo/cargo_messages.h"
 #include "adapters/cargo/cc_compiler.h"
 #include "adapters/cargo/rustflags.h"
+#include "adapters/elf/elf_files.h"
+#include "adapters/logged_step.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
@@ -228,6 +230,8 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
       throw BuildError("cargo reported " + a->executable.string() + " for bin '" + t + "' but it does not exist");
     built.artifacts.push_back(Artifact{t, a->executable, false});
   }
+  for (const fs::path& lib : messages.shared_libraries)
+    if (fs::exists(lib, ec)) elf::add_library(built, lib);
   built.log = log_file;
   built.output = messages.rendered;
   built.warnings = warnings_;

@@ -12,7 +12,22 @@ namespace {
 
 using nlohmann::json;
 
+// A cdylib's or dylib's shared object, from the artifact's "filenames".
+void add_shared_library(const json& j, BuildMessages& out) {
+  auto t = j.find("target");
+  if (t == j.end() || !t->is_object()) return;
+  std::vector<std::string> kinds = json_strings(*t, "kind");
+  if (std::find(kinds.begin(), kinds.end(), "cdylib") == kinds.end() &&
+      std::find(kinds.begin(), kinds.end(), "dylib") == kinds.end())
+    return;
+  for (const std::string& f : json_strings(j, "filenames"))
+    if (f.ends_with(".so") && std::find(out.shared_libraries.begin(), out.shared_libraries.end(), f) ==
+                                  out.shared_libraries.end())
+      out.shared_libraries.emplace_back(f);
+}
+
 void add_artifact(const json& j, BuildMessages& out) {
+  add_shared_library(j, out);
   auto exe = j.find("executable");
   if (exe == j.end() || !exe->is_string()) return;  // libraries, build scripts' outputs, ...
   ExecutableArtifact a;

@@ -21,6 +21,8 @@ struct ExecutableArtifact {
 
 struct BuildMessages {
   std::vector<ExecutableArtifact> executables;
+  // The .so files of cdylib and dylib targets (the project's code that programs may load).
+  std::vector<std::filesystem::path> shared_libraries;
   std::string rendered;            // compiler messages' rendered text, one after another
   bool finished = false;           // a build-finished message was seen
   bool success = false;            // its "success"

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "adapters/cmake/flags_file.h"
+#include "adapters/elf/elf_files.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
@@ -37,11 +38,20 @@ std::string read_text(const fs::path& file) {
   return buffer.str();
 }
 
-// The executable among a target's artifacts (Windows would list a .pdb as well).
+// The executable (or library) among a target's artifacts (Windows would list a .pdb as well).
 fs::path executable_artifact(const CodemodelTarget& t) {
   for (const fs::path& a : t.artifacts)
     if (a.filename() == t.name_on_disk) return a;
   return t.artifacts.front();
+}
+
+// The SHARED_LIBRARY and MODULE_LIBRARY targets that have an artifact on this platform.
+std::vector<const CodemodelTarget*> library_targets(const Codemodel& model) {
+  std::vector<const CodemodelTarget*> out;
+  for (const CodemodelTarget& t : model.targets)
+    if ((t.type == "SHARED_LIBRARY" || t.type == "MODULE_LIBRARY") && !t.artifacts.empty() && !t.generator_provided)
+      out.push_back(&t);
+  return out;
 }
 
 void require_tool(const char* program, const char* package) {
@@ -223,9 +233,12 @@ BuildResult CMakeBuildSystem::build(const BuildRequest& request) {
                        (executables.empty() ? "(none)" : join(executables, ", ")));
   }
 
-  // Explicit targets, so that executables excluded from `all` are built too.
+  // Explicit targets, so that executables excluded from `all` are built too; with them
+  // every shared library and module of the project, whose code the executables may load.
+  std::vector<const cmake::CodemodelTarget*> libraries = cmake::library_targets(model);
   std::vector<std::string> argv = {"cmake", "--build", dir.string(), "--target"};
   argv.insert(argv.end(), targets.begin(), targets.end());
+  for (const cmake::CodemodelTarget* l : libraries) argv.push_back(l->name);
   if (request.jobs > 0) {
     argv.push_back("-j");
     argv.push_back(std::to_string(request.jobs));
@@ -241,6 +254,14 @@ BuildResult CMakeBuildSystem::build(const BuildRequest& request) {
                        " does not exist (full log: " + (dir / cmake::kLogFileName).string() + ")");
     result.artifacts.push_back(Artifact{t, path, model.find(t)->links_threads});
   }
+  for (const cmake::CodemodelTarget* l : libraries) {
+    fs::path artifact = cmake::executable_artifact(*l);
+    fs::path path = artifact.is_absolute() ? artifact : (dir / artifact).lexically_normal();
+    if (fs::exists(path)) result.libraries.push_back(Artifact{l->name, path, l->links_threads});
+  }
+  // Libraries of the tree that no target names (imported, or built by a custom command).
+  elf::add_libraries_loaded_from(result, dir);
+  for (std::string& w : elf::unreachable_library_warnings(result)) result.warnings.push_back(std::move(w));
   result.log = dir / cmake::kLogFileName;
   result.output = std::move(log);
   return result;

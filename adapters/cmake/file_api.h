@@ -16,7 +16,7 @@ namespace pgo::cmake {
 
 inline constexpr const char* kClientName = "client-pgo";
 
-// Cache entry that pgo-flags.cmake fills with the executables that link Threads::Threads
+// Cache entry that pgo-flags.cmake fills with the executables and shared libraries that link Threads::Threads
 // (see docs/adapters/cmake.md: with glibc >= 2.34 that target carries no flag at all).
 inline constexpr const char* kThreadsCacheEntry = "PGO_THREADS_TARGETS";
 

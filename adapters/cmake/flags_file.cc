@@ -37,7 +37,7 @@ std::string shell_option(const std::vector<std::string>& flags) {
   return joined;
 }
 
-// Walks each executable's link libraries (transitively through targets) looking for
+// Walks each executable's and shared library's link libraries (transitively through targets) looking for
 // Threads::Threads or pthread, and stores the names in the cache for the File API reply.
 constexpr const char* kThreadsScript = R"cmake(
 function(_pgo_uses_threads exe out)
@@ -75,7 +75,7 @@ function(_pgo_record_threads)
     get_property(targets DIRECTORY "${dir}" PROPERTY BUILDSYSTEM_TARGETS)
     foreach(t IN LISTS targets)
       get_property(type TARGET "${t}" PROPERTY TYPE)
-      if(type STREQUAL "EXECUTABLE")
+      if(type MATCHES "^(EXECUTABLE|SHARED_LIBRARY|MODULE_LIBRARY)$")
         _pgo_uses_threads("${t}" uses)
         if(uses)
           list(APPEND threaded "${t}")
@@ -83,7 +83,7 @@ function(_pgo_record_threads)
       endif()
     endforeach()
   endwhile()
-  set(PGO_THREADS_TARGETS "${threaded}" CACHE INTERNAL "executables linking Threads (written by pgo)")
+  set(PGO_THREADS_TARGETS "${threaded}" CACHE INTERNAL "executables and libraries linking Threads (written by pgo)")
 endfunction()
 
 cmake_language(DEFER CALL _pgo_record_threads)

@@ -13,6 +13,7 @@
 #include "adapters/command/compiler_id.h"
 #include "adapters/command/source_tree.h"
 #include "adapters/command/threads.h"
+#include "adapters/elf/elf_files.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/hash.h"
@@ -259,6 +260,11 @@ BuildResult CommandBuildSystem::build(const BuildRequest& request) {
     if (!command::is_executable_file(path)) missing_artifact(t, path, tree, dir);
     result.artifacts.push_back(Artifact{t, path, command::links_threads(path)});
   }
+  // A command does not say which libraries it made: every shared object of the tree, and
+  // the ones the executables load from it (a libtool .libs/ directory, say).
+  for (const fs::path& so : elf::shared_objects_in(tree)) elf::add_library(result, so);
+  elf::add_libraries_loaded_from(result, tree);
+  for (Artifact& l : result.libraries) l.links_threads = command::links_threads(l.path);
   result.log = dir / command::kLogFileName;
   result.output = std::move(log);
   return result;

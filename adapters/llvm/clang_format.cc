@@ -132,9 +132,10 @@ ProfileDiagnostics ClangProfileFormat::scan_build_output(std::string_view output
 }
 
 FunctionMatch ClangProfileFormat::match(const fs::path& stored, const BuildRequest&, const BuildResult& current) const {
-  std::vector<fs::path> binaries;
-  for (const Artifact& a : current.artifacts) binaries.push_back(a.path);
-  return match_llvm_profile(stored, binaries);
+  std::vector<fs::path> executables, libraries;
+  for (const Artifact& a : current.artifacts) executables.push_back(a.path);
+  for (const Artifact& l : current.libraries) libraries.push_back(l.path);
+  return match_llvm_profile(stored, executables, libraries);
 }
 
 std::string ClangProfileFormat::format_version(const Toolchain& toolchain) const {

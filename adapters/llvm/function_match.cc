@@ -86,11 +86,34 @@ std::vector<ProfiledFunction> read_profiled_functions(const fs::path& profdata) 
   return out;
 }
 
-FunctionMatch match_llvm_profile(const fs::path& profdata, const std::vector<fs::path>& binaries) {
+bool has_instrumented_functions(const fs::path& binary) {
+  auto file = llvm::object::ObjectFile::createObjectFile(binary.string());
+  if (!file) {
+    llvm::consumeError(file.takeError());
+    return false;
+  }
+  llvm::object::ObjectFile& object = *file->getBinary();
+  const std::string data_name =
+      llvm::getInstrProfSectionName(llvm::IPSK_data, object.getTripleObjectFormat(), false);
+  for (const llvm::object::SectionRef& section : object.sections()) {
+    llvm::Expected<llvm::StringRef> name = section.getName();
+    if (name && *name == data_name) return true;
+    if (!name) llvm::consumeError(name.takeError());
+  }
+  return false;
+}
+
+FunctionMatch match_llvm_profile(const fs::path& profdata, const std::vector<fs::path>& executables,
+                                 const std::vector<fs::path>& libraries) {
   std::vector<ProfiledFunction> stored = read_profiled_functions(profdata);
   std::vector<CurrentFunction> current;
-  for (const auto& b : binaries) {
+  for (const auto& b : executables) {
     std::vector<CurrentFunction> fns = read_instrumented_functions(b);
+    current.insert(current.end(), fns.begin(), fns.end());
+  }
+  for (const auto& l : libraries) {
+    if (!has_instrumented_functions(l)) continue;
+    std::vector<CurrentFunction> fns = read_instrumented_functions(l);
     current.insert(current.end(), fns.begin(), fns.end());
   }
   return compare_functions(stored, current);

@@ -22,8 +22,14 @@ std::vector<CurrentFunction> read_instrumented_functions(const std::filesystem::
 // name, count = sum of its counters). Throws Error naming the file when it is unreadable.
 std::vector<ProfiledFunction> read_profiled_functions(const std::filesystem::path& profdata);
 
-// compare_functions over the union of the binaries' functions.
+// True when `binary` is an object file with an LLVM profile data section. Never throws.
+bool has_instrumented_functions(const std::filesystem::path& binary);
+
+// compare_functions over the union of the binaries' functions: every executable, and the
+// libraries that carry profile data (a library without it, e.g. one the project copies
+// in prebuilt, holds no function of the profile).
 FunctionMatch match_llvm_profile(const std::filesystem::path& profdata,
-                                 const std::vector<std::filesystem::path>& binaries);
+                                 const std::vector<std::filesystem::path>& executables,
+                                 const std::vector<std::filesystem::path>& libraries = {});
 
 }  // namespace pgo

@@ -48,6 +48,21 @@ TEST(CargoMessages, PgoWarningsAreRenderedOnePerLineForScanning) {
   EXPECT_NE(d.examples[1].find("_ZN1t4newf"), std::string::npos);
 }
 
+// Recorded from cargo 1.95: a [lib] with crate-type ["cdylib", "rlib"] and a bin using it.
+TEST(CargoMessages, SharedLibrariesOfCdylibTargetsAreKept) {
+  BuildMessages m = parse_build_messages(
+      R"({"reason":"compiler-artifact","package_id":"path+file:///tmp/cdy#0.1.0","target":{"kind":["cdylib","rlib"],)"
+      R"("crate_types":["cdylib","rlib"],"name":"cdy"},"filenames":["/tmp/cdy/target/release/deps/libcdy.so",)"
+      R"("/tmp/cdy/target/release/deps/libcdy.rlib"],"executable":null,"fresh":false})" "\n"
+      R"({"reason":"compiler-artifact","package_id":"path+file:///tmp/cdy#0.1.0","target":{"kind":["lib"],)"
+      R"("name":"plain"},"filenames":["/tmp/cdy/target/release/deps/libplain.rlib"],"executable":null})" "\n"
+      R"({"reason":"compiler-artifact","package_id":"path+file:///tmp/cdy#0.1.0","target":{"kind":["bin"],)"
+      R"("name":"cdy"},"filenames":["/tmp/cdy/target/release/cdy"],"executable":"/tmp/cdy/target/release/cdy"})" "\n");
+  EXPECT_EQ(m.shared_libraries, std::vector<fs::path>{"/tmp/cdy/target/release/deps/libcdy.so"});
+  ASSERT_EQ(m.executables.size(), 1u);
+  EXPECT_NE(find_bin(m, "cdy"), nullptr);
+}
+
 TEST(CargoMessages, KeepsStrayLinesAndSurvivesMalformedJson) {
   BuildMessages m = parse_build_messages(
       "hello from a build script\n{\"reason\":\"compiler-artifact\",\"executable\":42}\n{not json\n"
