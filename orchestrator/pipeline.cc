@@ -7,7 +7,9 @@
 #include <set>
 #include <thread>
 
+#include "orchestrator/bench/measure.h"
 #include "orchestrator/bench/runner.h"
+#include "orchestrator/build_manifest.h"
 #include "orchestrator/bench/settings.h"
 #include "orchestrator/build_systems.h"
 #include "orchestrator/fingerprints.h"
@@ -66,6 +68,7 @@ class ToolchainPipeline {
     std::vector<std::string> targets = select_targets();
     targets_ = targets;
     fingerprints_ = reuse::read_fingerprints(fingerprints_file());
+    std::filesystem::remove(manifest_path(store_.build_dir(tc, "baseline")));  // a failed build leaves none
 
     BuildRequest request;
     request.targets = targets;
@@ -117,6 +120,11 @@ class ToolchainPipeline {
       profiles.push_back(std::move(p));
     }
 
+    write_build_manifest(manifest_path(store_.build_dir(tc, "baseline")),
+                         BuildManifest{toolchain, config_.build.system, now_iso8601(),
+                                       {{"baseline", manifest_build(store_.build_dir(tc, "baseline"), baseline, {})},
+                                        {"optimized", manifest_build(store_.build_dir(tc, "optimized"), optimized,
+                                                                     use_flags, merged.output)}}});
     if (options_.bench) bench(baseline, optimized);
 
     if (source.kind == "stored") {
@@ -325,27 +333,37 @@ class ToolchainPipeline {
       if (w.bench) benched.push_back(&w);
     std::map<std::string, std::string> baseline_hashes = reuse::hash_binaries(binaries_by_name(baseline));
     std::map<std::string, std::string> optimized_hashes = reuse::hash_binaries(binaries_by_name(optimized));
-    for (size_t i = 0; i < benched.size(); ++i) {
-      const WorkloadSpec& w = *benched[i];
-      std::string stage = "bench " + w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")";
-      WorkloadResult result{tc, bench::targets_label(w), w.name, w.weight, "wall_time", {}};
-      std::string key = reuse::bench_key(config_, w, baseline_hashes, optimized_hashes);
-      if (std::optional<WorkloadResult> previous = reusable_bench(w.name, key)) {
-        reused_stage(stage, "same binaries, workload and bench settings");
-        report_.results.push_back(std::move(*previous));
-        continue;
+    const std::vector<bench::Metric> metrics = bench::chosen_metrics(options_.metric, config_);
+    const std::optional<bench::Counter> counter =
+        bench::instruction_counter(metrics, runner_, store_.root() / "runs" / "counter-probe", progress_);
+    const auto a_bins = executables_by_target(baseline), b_bins = executables_by_target(optimized);
+    for (size_t i = 0; i < benched.size(); ++i)
+      for (bench::Metric metric : metrics) {
+        const WorkloadSpec& w = *benched[i];
+        const bool counts = metric == bench::Metric::Instructions;
+        std::string stage = std::string(counts ? "count " : "bench ") + w.name + " (" + std::to_string(i + 1) + "/" +
+                            std::to_string(benched.size()) + ")";
+        // The metric is part of the key: a wall-time result never stands in for a count.
+        std::string key = reuse::bench_key(config_, w, baseline_hashes, optimized_hashes) +
+                          (counts ? std::string("|instructions:") + bench::to_string(*counter) : "");
+        const std::string slot = counts ? w.name + "#instructions" : w.name;
+        if (std::optional<WorkloadResult> previous = reusable_bench(slot, key)) {
+          reused_stage(stage, "same binaries, workload and bench settings");
+          report_.results.push_back(std::move(*previous));
+          continue;
+        }
+        bench::MeasureRequest request{config_, tc, w, a_bins, b_bins, store_.runs_dir(tc) / "bench" / w.name,
+                                      std::nullopt, counter};
+        WorkloadResult result = timed(report_, progress_, tc, stage, [&] {
+          return bench::measure_workload(runner_, request, metric,
+                                         [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
+        });
+        if (!result.bench.failed && result.bench.outputs_match)
+          fingerprints_.bench[slot] = reuse::BenchRecord{key, workload_result_to_json(result)};
+        else
+          fingerprints_.bench.erase(slot);
+        report_.results.push_back(std::move(result));
       }
-      result.bench = timed(report_, progress_, tc, stage, [&] {
-        return bench::bench_workload(runner_, config_, w, executables_by_target(baseline),
-                                     executables_by_target(optimized), store_.runs_dir(tc) / "bench" / w.name,
-                                     std::nullopt, [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
-      });
-      if (!result.bench.failed && result.bench.outputs_match)
-        fingerprints_.bench[w.name] = reuse::BenchRecord{key, workload_result_to_json(result)};
-      else
-        fingerprints_.bench.erase(w.name);
-      report_.results.push_back(std::move(result));
-    }
     reuse::write_fingerprints(fingerprints_file(), fingerprints_);
   }
 

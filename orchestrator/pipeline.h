@@ -21,6 +21,7 @@ struct BuildOptions {
   int jobs = 0;                         // parallel training runs and build jobs; 0: cores
   bool keep_going = false;              // leave failing training runs out instead of stopping
   bool bench = true;                    // run the benchmark stage
+  std::string metric;                   // --metric time|instructions|both; empty: pgo.yaml's bench.metric
   std::string pgo_version;              // recorded in the report
   // Reuse (orchestrator/fingerprints.h): unless `force`, training+merge and each benchmark
   // are skipped when their inputs are unchanged since the last build.

@@ -195,7 +195,8 @@ json cost_to_json(const StalenessCost& cost) {
   json workloads = json::array();
   for (const WorkloadCost& w : cost.workloads) {
     bool ok = w.failure.empty();
-    workloads.push_back({{"workload", w.workload},
+    json entry = {{"workload", w.workload},
+                         {"metric", w.metric},
                          {"stored_median_s", w.stored_median_s},
                          {"fresh_median_s", w.fresh_median_s},
                          {"speedup", ok ? json(w.speedup) : json()},
@@ -204,12 +205,24 @@ json cost_to_json(const StalenessCost& cost) {
                          {"verdict", ok ? json(w.verdict) : json()},
                          {"runs", w.runs},
                          {"outputs_match", w.outputs_match},
-                         {"failure", ok ? json() : json(w.failure)}});
+                         {"failure", ok ? json() : json(w.failure)}};
+    if (w.metric == "instructions") {
+      entry.erase("stored_median_s");
+      entry.erase("fresh_median_s");
+      entry["counter"] = w.counter;
+      entry["stored_median_instructions"] = w.stored_instructions;
+      entry["fresh_median_instructions"] = w.fresh_instructions;
+    }
+    workloads.push_back(std::move(entry));
   }
+  json headlines = json::object();
+  for (const auto& [metric, g] : cost.geomean_by_metric) headlines[metric] = cost_headline(cost, metric);
   return {{"measured", cost.measured},
           {"not_measured", cost.measured ? json() : json(cost.not_measured)},
           {"note", cost.note.empty() ? json() : json(cost.note)},
           {"geomean_speedup", cost.geomean_speedup > 0 ? json(cost.geomean_speedup) : json()},
+          {"geomean_by_metric", cost.geomean_by_metric},
+          {"headline", headlines},
           {"workloads", workloads}};
 }
 
@@ -262,6 +275,32 @@ json status_to_json(const std::vector<ProfileStatus>& statuses, const StalenessS
             {"max_age_days", thresholds.max_age_s ? json(*thresholds.max_age_s / 86400.0) : json()}}},
           {"stale", any_stale},
           {"profiles", profiles}};
+}
+
+std::string cost_headline(const StalenessCost& cost, const std::string& metric) {
+  auto g = cost.geomean_by_metric.find(metric);
+  if (g == cost.geomean_by_metric.end() || !(g->second > 0)) return "";
+  double lo = 0, hi = 0;
+  bool any = false, significant = false;
+  for (const WorkloadCost& w : cost.workloads) {
+    if (w.metric != metric || !w.failure.empty()) continue;
+    significant |= w.verdict == "faster" || w.verdict == "slower";
+    lo = any ? std::min(lo, w.ci_lo) : w.ci_lo;
+    hi = any ? std::max(hi, w.ci_hi) : w.ci_hi;
+    any = true;
+  }
+  char buf[256];
+  const char* what = metric == "instructions" ? "instructions" : "wall time";
+  if (any && !significant) {
+    std::snprintf(buf, sizeof buf,
+                  "no measurable difference between the stored and a freshly trained profile (%s): every workload "
+                  "is no_change, their 95%% intervals span [%.3f, %.3f]",
+                  what, lo, hi);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "a freshly trained profile runs %.3fx as fast (%s, geometric mean; > 1: regenerating pays)",
+                g->second, what);
+  return buf;
 }
 
 }  // namespace pgo

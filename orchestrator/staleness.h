@@ -38,6 +38,9 @@ struct WorkloadCost {
   int runs = 0;                // timed runs of each binary
   bool outputs_match = true;
   std::string failure;         // a run failed: which and how (then no verdict)
+  std::string metric = "wall_time";  // or "instructions" (`--metric`): then the counts below
+  std::string counter{};             // instructions: "perf", "cachegrind", "callgrind"
+  double stored_instructions = 0, fresh_instructions = 0;  // median counts
 };
 
 // What staleness costs, measured (orchestrator/status_cost.h); absent without --cost.
@@ -47,7 +50,15 @@ struct StalenessCost {
   std::string note;                  // e.g. both profiles build the same binary
   std::vector<WorkloadCost> workloads;
   double geomean_speedup = 0;        // weighted by workload weight; 0 when nothing measured
+  // With --metric both, one geometric mean per metric (geomean_speedup is the first's).
+  std::map<std::string, double> geomean_by_metric;
 };
+
+// The headline of a measured cost in `metric` ("wall_time", "instructions"): the geometric
+// mean when some workload's verdict is faster or slower; otherwise "no measurable difference"
+// with the span of the workloads' 95% intervals, because a 0.970x over intervals of ±30%
+// says nothing. Empty when no workload of that metric was measured.
+std::string cost_headline(const StalenessCost& cost, const std::string& metric);
 
 struct ProfileStatus {
   std::string target;

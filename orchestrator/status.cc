@@ -170,7 +170,7 @@ class ToolchainStatus {
       } else {
         if (!meter) {
           ctx.emplace(CostContext{config_, spec_.name, runner_, progress_, store_, *build_system_, *format, request,
-                                  current, options_.jobs});
+                                  current, options_.jobs, options_.metric});
           meter.emplace(*ctx);
         }
         cost = meter->measure(s->profile);
@@ -288,19 +288,22 @@ void print_cost(const StalenessCost& cost, std::ostream& out) {
     return;
   }
   char buf[160];
-  if (cost.geomean_speedup > 0) {
-    std::snprintf(buf, sizeof buf, "%.3fx", cost.geomean_speedup);
-    out << "    cost: a freshly trained profile runs " << buf << " as fast (geometric mean; > 1: regenerating pays)\n";
-  }
+  for (const auto& [metric, g] : cost.geomean_by_metric)
+    if (std::string headline = cost_headline(cost, metric); !headline.empty()) out << "    cost: " << headline << "\n";
   if (!cost.note.empty()) out << "    cost: " << cost.note << "\n";
   for (const WorkloadCost& w : cost.workloads) {
     if (!w.failure.empty()) {
       out << "      " << w.workload << ": failed: " << w.failure << "\n";
       continue;
     }
-    std::snprintf(buf, sizeof buf, "%.4f s stored, %.4f s fresh, %.3fx [%.3f, %.3f], p %.2g, %s, %d runs",
-                  w.stored_median_s, w.fresh_median_s, w.speedup, w.ci_lo, w.ci_hi, w.p_value, w.verdict.c_str(),
-                  w.runs);
+    if (w.metric == "instructions")
+      std::snprintf(buf, sizeof buf, "%.0f instructions stored, %.0f fresh (%s), %.4fx [%.4f, %.4f], %s, %d runs",
+                    w.stored_instructions, w.fresh_instructions, w.counter.c_str(), w.speedup, w.ci_lo, w.ci_hi,
+                    w.verdict.c_str(), w.runs);
+    else
+      std::snprintf(buf, sizeof buf, "%.4f s stored, %.4f s fresh, %.3fx [%.3f, %.3f], p %.2g, %s, %d runs",
+                    w.stored_median_s, w.fresh_median_s, w.speedup, w.ci_lo, w.ci_hi, w.p_value, w.verdict.c_str(),
+                    w.runs);
     out << "      " << w.workload << ": " << buf << "\n";
   }
 }

@@ -22,6 +22,7 @@ struct StatusOptions {
   // Also measure what staleness costs (orchestrator/status_cost.h): train afresh, build
   // with each profile and benchmark the two. Slow: a training and a benchmark per toolchain.
   bool cost = false;
+  std::string metric;  // --cost --metric time|instructions|both; empty: pgo.yaml's bench.metric
 };
 
 // Takes the store lock (fails naming the holder's pid). Corrupt or missing store files

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "orchestrator/bench/measure.h"
 #include "orchestrator/bench/settings.h"
 #include "orchestrator/merge_stage.h"
 #include "orchestrator/stored_profile.h"
@@ -25,11 +26,16 @@ bool same_binaries(const BuildResult& a, const BuildResult& b) {
   return true;
 }
 
-WorkloadCost workload_cost(const std::string& name, const bench::BenchResult& r) {
+WorkloadCost workload_cost(const WorkloadResult& result) {
+  const bench::BenchResult& r = result.bench;
   WorkloadCost c;
-  c.workload = name;
+  c.workload = result.workload;
+  c.metric = result.metric;
+  c.counter = result.counter;
   c.stored_median_s = r.baseline.median_s;
   c.fresh_median_s = r.optimized.median_s;
+  c.stored_instructions = result.baseline_counts.median;
+  c.fresh_instructions = result.optimized_counts.median;
   c.runs = std::min(r.baseline.runs, r.optimized.runs);
   c.outputs_match = r.outputs_match;
   if (r.failed) c.failure = r.failure;
@@ -92,24 +98,34 @@ StalenessCost StalenessCostMeter::measure(const fs::path& stored) {
   std::vector<const WorkloadSpec*> benched;
   for (const auto& w : ctx_.config.workloads)
     if (w.bench) benched.push_back(&w);
-  std::vector<double> speedups, weights;
-  for (size_t i = 0; i < benched.size(); ++i) {
-    const WorkloadSpec& w = *benched[i];
-    ctx_.progress.stage(tc, "cost: bench " + w.name + " (" + std::to_string(i + 1) + "/" +
-                                std::to_string(benched.size()) + ")");
-    bench::BenchResult r = bench::bench_workload(
-        ctx_.runner, ctx_.config, w, executables_by_target(with_stored), executables_by_target(*fresh_),
-        ctx_.store.runs_dir(tc) / "status-cost" / w.name, std::nullopt,
-        [&](int run, int max_runs) { ctx_.progress.step(run, max_runs, "rounds"); });
-    ctx_.progress.finish_stage();
-    cost.workloads.push_back(workload_cost(w.name, r));
-    if (cost.workloads.back().failure.empty() && r.speedup > 0) {
-      speedups.push_back(r.speedup);
-      weights.push_back(w.weight);
+  const std::vector<bench::Metric> metrics = bench::chosen_metrics(ctx_.metric, ctx_.config);
+  const std::optional<bench::Counter> counter =
+      bench::instruction_counter(metrics, ctx_.runner, ctx_.store.root() / "runs" / "counter-probe", ctx_.progress);
+  const auto stored_bins = executables_by_target(with_stored), fresh_bins = executables_by_target(*fresh_);
+  for (bench::Metric metric : metrics) {
+    std::vector<double> speedups, weights;
+    for (size_t i = 0; i < benched.size(); ++i) {
+      const WorkloadSpec& w = *benched[i];
+      ctx_.progress.stage(tc, std::string(metric == bench::Metric::Instructions ? "cost: count " : "cost: bench ") +
+                                  w.name + " (" + std::to_string(i + 1) + "/" + std::to_string(benched.size()) + ")");
+      bench::MeasureRequest request{ctx_.config, tc, w, stored_bins, fresh_bins,
+                                    ctx_.store.runs_dir(tc) / "status-cost" / w.name, std::nullopt, counter};
+      WorkloadResult r = bench::measure_workload(
+          ctx_.runner, request, metric, [&](int run, int max_runs) { ctx_.progress.step(run, max_runs, "rounds"); });
+      ctx_.progress.finish_stage();
+      cost.workloads.push_back(workload_cost(r));
+      if (cost.workloads.back().failure.empty() && r.bench.speedup > 0) {
+        speedups.push_back(r.bench.speedup);
+        weights.push_back(w.weight);
+      }
     }
+    if (!speedups.empty())
+      cost.geomean_by_metric[bench::metric_name(metric)] = bench::weighted_geometric_mean(speedups, weights);
   }
   if (benched.empty()) cost.note = "no workload has bench: true; nothing to measure";
-  if (!speedups.empty()) cost.geomean_speedup = bench::weighted_geometric_mean(speedups, weights);
+  if (!cost.geomean_by_metric.empty())
+    cost.geomean_speedup = cost.geomean_by_metric.count("wall_time") ? cost.geomean_by_metric.at("wall_time")
+                                                                     : cost.geomean_by_metric.begin()->second;
   return cost;
 }
 

@@ -32,6 +32,7 @@ struct CostContext {
   const BuildRequest& instrumented_request;  // the status build of the current code
   const BuildResult& instrumented;
   int jobs = 0;                     // training runs and build jobs; 0: cores
+  std::string metric;               // --metric; empty: pgo.yaml's bench.metric (bench/measure.h)
 };
 
 class StalenessCostMeter {

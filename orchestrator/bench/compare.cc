@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "orchestrator/bench/instructions.h"
 #include "orchestrator/bench/statistics.h"
@@ -135,20 +136,38 @@ ReportComparison compare_reports(const json& old_report, const json& new_report,
   ReportComparison result;
   result.noise = s.noise;
   std::vector<Entry> olds = entries_of(old_report, "OLD"), news = entries_of(new_report, "NEW");
-  std::map<std::string, const Entry*> old_by_key, new_by_key;
-  for (const Entry& e : olds) old_by_key.emplace(key_of(e), &e);  // the first of duplicates counts
-  for (const Entry& e : news) new_by_key.emplace(key_of(e), &e);
-  for (const Entry& e : olds)
-    if (!new_by_key.count(key_of(e)) && old_by_key.at(key_of(e)) == &e) result.only_in_old.push_back(key_of(e));
+  // Matched by key and metric first (a --metric both report has two results per key), then
+  // what is left by key alone: those differ in metric and are listed, never compared.
+  using KeyMetric = std::pair<std::string, std::string>;
+  std::map<KeyMetric, const Entry*> old_by_km, new_by_km;
+  for (const Entry& e : olds) old_by_km.emplace(KeyMetric{key_of(e), e.metric}, &e);  // the first of duplicates counts
+  for (const Entry& e : news) new_by_km.emplace(KeyMetric{key_of(e), e.metric}, &e);
+  std::set<const Entry*> used;
+  auto label = [](const Entry& e) { return key_of(e) + (e.metric == "instructions" ? " [instructions]" : ""); };
+  std::vector<const Entry*> unmatched;
   for (const Entry& e : news) {
-    if (new_by_key.at(key_of(e)) != &e) continue;
-    auto it = old_by_key.find(key_of(e));
-    if (it == old_by_key.end()) {
-      result.only_in_new.push_back(key_of(e));
+    if (new_by_km.at({key_of(e), e.metric}) != &e) continue;
+    auto it = old_by_km.find({key_of(e), e.metric});
+    if (it == old_by_km.end()) {
+      unmatched.push_back(&e);
       continue;
     }
+    used.insert(it->second);
     result.rows.push_back(compare_entries(*it->second, e, s));
   }
+  for (const Entry* e : unmatched) {
+    const Entry* other = nullptr;
+    for (const auto& [km, o] : old_by_km)
+      if (km.first == key_of(*e) && !used.count(o) && !new_by_km.count(km)) other = o;
+    if (!other) {
+      result.only_in_new.push_back(label(*e));
+      continue;
+    }
+    used.insert(other);
+    result.rows.push_back(compare_entries(*other, *e, s));  // "metrics differ"
+  }
+  for (const Entry& e : olds)
+    if (old_by_km.at({key_of(e), e.metric}) == &e && !used.count(&e)) result.only_in_old.push_back(label(e));
   return result;
 }
 
@@ -214,13 +233,18 @@ void print_comparison(const ReportComparison& c, std::ostream& out) {
 std::vector<std::string> speedups_below(const Report& report, double threshold) {
   std::vector<std::string> failures;
   for (const auto& t : report.toolchains) {
-    double g = report.geomean_speedup(t.name);
-    if (g <= 0)
-      failures.push_back(t.name + ": no successful benchmark, so no speedup to hold against --fail-below " +
-                         fixed(threshold, 3));
-    else if (g < threshold)
-      failures.push_back(t.name + ": geometric-mean speedup " + fixed(g, 4) + "x is below --fail-below " +
-                         fixed(threshold, 4));
+    std::vector<std::string> metrics = report.metrics(t.name);
+    if (metrics.empty()) metrics.push_back("");
+    for (const auto& m : metrics) {  // with --metric both, each metric is held against the gate
+      const double g = report.geomean_speedup(t.name, m);
+      const std::string of = m.empty() ? "" : " (" + m + ")";
+      if (g <= 0)
+        failures.push_back(t.name + ": no successful benchmark, so no speedup to hold against --fail-below " +
+                           fixed(threshold, 3));
+      else if (g < threshold)
+        failures.push_back(t.name + ": geometric-mean speedup" + of + " " + fixed(g, 4) + "x is below --fail-below " +
+                           fixed(threshold, 4));
+    }
   }
   return failures;
 }

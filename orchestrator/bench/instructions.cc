@@ -62,7 +62,14 @@ InstructionStats make_stats(std::vector<uint64_t> counts) {
 
 }  // namespace
 
-const char* to_string(Counter counter) { return counter == Counter::Perf ? "perf" : "callgrind"; }
+const char* to_string(Counter counter) {
+  switch (counter) {
+    case Counter::Perf: return "perf";
+    case Counter::Cachegrind: return "cachegrind";
+    case Counter::Callgrind: break;
+  }
+  return "callgrind";
+}
 
 std::optional<uint64_t> parse_perf_stat(std::string_view text) {
   std::optional<uint64_t> total;
@@ -83,6 +90,19 @@ std::optional<uint64_t> parse_callgrind_collected(std::string_view text) {
     size_t colon = line.find(':', at);
     if (colon == std::string_view::npos) continue;
     if (auto v = to_u64(line.substr(colon + 1))) total = total.value_or(0) + *v;
+  }
+  return total;
+}
+
+std::optional<uint64_t> parse_cachegrind_refs(std::string_view text) {
+  std::optional<uint64_t> total;
+  for (std::string_view line : split(text, '\n')) {
+    size_t at = line.find("I   refs:");
+    if (at == std::string_view::npos) continue;
+    std::string digits;
+    for (char c : line.substr(at + 9))
+      if (c != ',' && c != ' ') digits += c;
+    if (auto v = to_u64(digits)) total = total.value_or(0) + *v;
   }
   return total;
 }
@@ -108,7 +128,7 @@ std::optional<Counter> probe_counter(ProcessRunner& runner, const fs::path& scra
     ProcessSpec probe;
     probe.argv = {"valgrind", "--version"};
     probe.timeout = std::chrono::seconds(30);
-    if (runner.run(probe).ok()) return Counter::Callgrind;
+    if (runner.run(probe).ok()) return Counter::Cachegrind;
     why += "; valgrind --version failed";
   } else {
     why += "; valgrind: not on PATH (Debian package valgrind)";
@@ -121,8 +141,13 @@ ProcessSpec counted_process(Counter counter, const ProcessSpec& spec, const fs::
   if (counter == Counter::Perf) {
     wrapped.argv = {"perf", "stat", "-x,", "-o", report_prefix.string() + ".perf", "-e", "instructions:u", "--"};
   } else {
-    wrapped.argv = {"valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", "--trace-children=yes",
-                    "--log-file=" + report_prefix.string() + ".%p.log", "--"};
+    const bool cachegrind = counter == Counter::Cachegrind;
+    wrapped.argv = {"valgrind",
+                    cachegrind ? "--tool=cachegrind" : "--tool=callgrind",
+                    cachegrind ? "--cachegrind-out-file=/dev/null" : "--callgrind-out-file=/dev/null",
+                    "--trace-children=yes", "--log-file=" + report_prefix.string() + ".%p.log"};
+    if (cachegrind) wrapped.argv.push_back("--cache-sim=no");
+    wrapped.argv.push_back("--");
     if (spec.timeout.count() > 0) wrapped.timeout = spec.timeout * 50;
   }
   wrapped.argv.insert(wrapped.argv.end(), spec.argv.begin(), spec.argv.end());
@@ -143,7 +168,7 @@ std::optional<uint64_t> read_count(Counter counter, const fs::path& report_prefi
     text += read_file(log);
     fs::remove(log, ec);
   }
-  return parse_callgrind_collected(text);
+  return counter == Counter::Cachegrind ? parse_cachegrind_refs(text) : parse_callgrind_collected(text);
 }
 
 RangeRatio range_ratio(const std::vector<double>& num, const std::vector<double>& den) {
@@ -158,8 +183,22 @@ Verdict decide_range(double lo, double hi, double noise) {
   return Verdict::NoChange;
 }
 
+std::vector<std::string> apply_go_counting_env(ProcessSpec& spec, Counter counter,
+                                               const std::map<std::string, std::string>& workload_env) {
+  std::vector<std::pair<std::string, std::string>> wanted(std::begin(kGoCountingEnv), std::end(kGoCountingEnv));
+  if (counter != Counter::Perf) wanted.emplace_back("GODEBUG", "asyncpreemptoff=1");
+  std::vector<std::string> applied;
+  for (const auto& [name, value] : wanted) {
+    if (workload_env.count(name)) continue;  // the workload's own setting wins
+    spec.env[name] = value;
+    applied.push_back(name + "=" + value);
+  }
+  return applied;
+}
+
 InstructionResult count_instructions(ProcessRunner& runner, Counter counter, const ProcessSpec& baseline,
-                                     const ProcessSpec& optimized, const InstructionSettings& s) {
+                                     const ProcessSpec& optimized, const InstructionSettings& s,
+                                     const std::function<void(int, int)>& progress) {
   if (s.runs < 1) throw std::invalid_argument("instructions: runs must be >= 1");
   if (s.work_dir.empty()) throw std::invalid_argument("instructions: work_dir is required");
   fs::create_directories(s.work_dir);
@@ -172,6 +211,7 @@ InstructionResult count_instructions(ProcessRunner& runner, Counter counter, con
   std::optional<int> ref_exit;
   std::string ref_hash;
   for (int run = 0; run < s.runs && !result.failed; ++run) {
+    if (run > 0 && progress) progress(run, s.runs);
     for (int who = 0; who < 2 && !result.failed; ++who) {
       throw_if_interrupted();
       const std::string label = std::string(names[who]) + " run " + std::to_string(run + 1);
@@ -217,12 +257,14 @@ InstructionResult count_instructions(ProcessRunner& runner, Counter counter, con
   result.baseline = make_stats(counts[0]);
   result.optimized = make_stats(counts[1]);
   if (!counts[0].empty() && !counts[1].empty()) {
-    RangeRatio rr = range_ratio(std::vector<double>(counts[0].begin(), counts[0].end()),
-                                std::vector<double>(counts[1].begin(), counts[1].end()));
-    result.speedup = rr.ratio;
-    result.lo = rr.lo;
-    result.hi = rr.hi;
-    if (!result.failed) result.verdict = decide_range(rr.lo, rr.hi, s.noise);
+    const std::vector<double> base(counts[0].begin(), counts[0].end()), opt(counts[1].begin(), counts[1].end());
+    const SpeedupInterval ci = bootstrap_speedup(base, opt);
+    result.speedup = ci.speedup;
+    result.lo = ci.lo;
+    result.hi = ci.hi;
+    result.half_width = ci.half_width_fraction();
+    result.p_value = mann_whitney_u(base, opt).p_value;
+    if (!result.failed) result.verdict = decide_range(ci.lo, ci.hi, s.noise);
   }
   return result;
 }

@@ -245,7 +245,17 @@ BenchResult bench_pair(ProcessRunner& runner, const ProcessSpec& baseline,
     if (!ok) break;
     ++result.rounds;
     if (progress) progress(result.rounds, settings.max_runs);
-    if (result.rounds < settings.min_runs) continue;
+    // Would the next round, at the average round's length, overrun the budget?
+    const double now = clock();
+    const bool over_budget = now - start + (now - timed_start) / result.rounds > settings.time_budget_s;
+    if (result.rounds < settings.min_runs) {
+      if (over_budget && result.rounds >= kMinRoundsUnderBudget) {
+        result.stop_reason = StopReason::TimeBudget;
+        result.min_runs_cut_by_budget = true;
+        break;
+      }
+      continue;
+    }
     // The bootstrap costs O(resamples * n): past a few dozen runs, re-check every ~10% growth.
     if (result.rounds - last_check >= std::max(1, last_check / 10)) {
       last_check = result.rounds;
@@ -260,10 +270,7 @@ BenchResult bench_pair(ProcessRunner& runner, const ProcessSpec& baseline,
       result.stop_reason = StopReason::MaxRuns;
       break;
     }
-    // Stop when the next round, at the average round's length, would overrun the budget.
-    const double now = clock();
-    const double per_round = (now - timed_start) / result.rounds;
-    if (now - start + per_round > settings.time_budget_s) {
+    if (over_budget) {
       result.stop_reason = StopReason::TimeBudget;
       break;
     }

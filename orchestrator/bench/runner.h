@@ -3,7 +3,9 @@
 // Warm-ups first (discarded), then rounds; each round runs both binaries once in a seeded
 // random order, so drift of the machine (thermal, other load) hits both alike. After
 // min_runs rounds it stops as soon as the speedup's 95% CI is narrow enough, or at
-// max_runs, or when the next round would overrun the time budget. docs/benchmarking.md.
+// max_runs. The time budget is a cap: no round starts that would end after it (judged by
+// the mean round so far), even before min_runs, once kMinRoundsUnderBudget rounds are done;
+// the result then says min_runs was cut. docs/benchmarking.md.
 #pragma once
 
 #include <cstdint>
@@ -19,11 +21,14 @@
 
 namespace pgo::bench {
 
+// Rounds that run whatever the budget: the fewest whose median ignores one odd run.
+inline constexpr int kMinRoundsUnderBudget = 3;
+
 struct BenchSettings {
   int warmup = 1;              // runs per binary before timing, discarded (outputs still checked)
   int min_runs = 10;           // timed runs per binary before any stopping rule applies
   int max_runs = 30;           // timed runs per binary at most
-  double time_budget_s = 60;   // whole workload, warm-ups included
+  double time_budget_s = 60;   // cap for the whole workload, warm-ups included (see above)
   double target_ci = 0.01;     // stop when (ci_hi - ci_lo) / 2 / speedup <= this
   double noise = 0.01;         // |speedup - 1| within this is never a change
   bool compare_output = true;  // stdout SHA-256 and exit status must match the baseline's
@@ -83,6 +88,7 @@ struct BenchResult {
 
   StopReason stop_reason = StopReason::MaxRuns;
   int rounds = 0;        // timed rounds completed
+  bool min_runs_cut_by_budget = false;  // the budget stopped it before min_runs rounds
   double elapsed_s = 0;  // by the settings' clock, warm-ups included
 };
 

@@ -20,6 +20,7 @@ struct BuildArgs {
   bool json = false;
   bool keep_going = false;
   bool no_bench = false;
+  std::string metric;  // empty: pgo.yaml's bench.metric
   bool force = false;  // --force / --no-reuse
   bool reuse = false;  // --reuse: build from the stored profile when it is fresh
 };
@@ -31,6 +32,7 @@ int run(const BuildArgs& args) {
   options.jobs = args.jobs;
   options.keep_going = args.keep_going;
   options.bench = !args.no_bench;
+  options.metric = args.metric;
   options.force = args.force;
   options.reuse_stored = args.reuse;
   options.pgo_version = PGO_VERSION;
@@ -54,6 +56,7 @@ Action add_build_command(CLI::App& app) {
   cmd->add_flag("--keep-going", args->keep_going,
                 "Leave failing training runs out of the profile instead of stopping (exit 4)");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
+  add_metric_option(cmd, args->metric);
   CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force,
                                      "Train and benchmark again even when nothing changed since the last build "
                                      "(by default unchanged binaries and workloads reuse the last profile and results)");

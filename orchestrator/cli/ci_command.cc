@@ -30,6 +30,7 @@ struct CiArgs {
   int jobs = 0;
   bool keep_going = false;
   bool no_bench = false;
+  std::string metric;  // empty: pgo.yaml's bench.metric
   bool force = false;
   bool reuse = false;
   bool json = false;
@@ -71,6 +72,7 @@ int run(const CiArgs& args) {
   options.jobs = args.jobs;
   options.keep_going = args.keep_going;
   options.bench = !args.no_bench;
+  options.metric = args.metric;
   options.force = args.force;
   options.reuse_stored = args.reuse;
   options.pgo_version = PGO_VERSION;
@@ -129,6 +131,7 @@ Action add_ci_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--keep-going", args->keep_going, "Leave failing training runs out instead of stopping (exit 4)");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
+  add_metric_option(cmd, args->metric);
   CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force, "Train and benchmark even when nothing changed");
   cmd->add_flag("--reuse", args->reuse, "Build from the stored profile when it is fresh (see pgo build --reuse)")
       ->excludes(force);

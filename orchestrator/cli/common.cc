@@ -19,6 +19,15 @@ CLI::Option* add_toolchain_option(CLI::App* cmd, std::vector<std::string>& toolc
       ->check(CLI::IsMember({"gcc", "clang", "rust", "go"}));
 }
 
+CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric) {
+  return cmd->add_option("--metric", metric,
+                         "time: wall time (bootstrap CI, Mann-Whitney); instructions: user-space instructions retired "
+                         "(perf, else valgrind's cachegrind; 3 runs each, deterministic, ~50x slower under valgrind); "
+                         "both: each, side by side (default: pgo.yaml bench.metric, else time; `wall` = time)")
+      ->type_name("METRIC")
+      ->check(CLI::IsMember({"time", "wall", "instructions", "both"}));
+}
+
 Config load_project_config(const std::string& dir, const std::string& config_file) {
   if (!fs::is_directory(dir)) throw UsageError("-C " + dir + ": no such directory");
   fs::path file = config_file.empty() ? fs::absolute(dir) / "pgo.yaml" : fs::absolute(config_file);

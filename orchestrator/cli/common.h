@@ -18,6 +18,10 @@ void add_project_options(CLI::App* cmd, std::string& directory, std::string& con
 // (gcc, clang, rust, go); whether the project configures it is checked once pgo.yaml is read.
 CLI::Option* add_toolchain_option(CLI::App* cmd, std::vector<std::string>& toolchains, const std::string& help);
 
+// Registers --metric time|instructions|both (and `wall`, time's first name) on `cmd`;
+// empty after parsing when not given (then pgo.yaml's bench.metric applies).
+CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric);
+
 // The project's configuration as those options select it: `config_file` when not empty
 // (relative to pgo's working directory), else `dir`/pgo.yaml. Throws UsageError (exit 2)
 // "-C DIR: no such directory" when `dir` is not a directory, even with a config file, and

@@ -19,6 +19,7 @@ struct StatusArgs {
   int jobs = 0;
   bool json = false;
   bool cost = false;
+  std::string metric;  // with --cost; empty: pgo.yaml's bench.metric
 };
 
 int run(const StatusArgs& args) {
@@ -27,6 +28,7 @@ int run(const StatusArgs& args) {
   options.toolchains = args.toolchains;
   options.jobs = args.jobs;
   options.cost = args.cost;
+  options.metric = args.metric;
   SystemProcessRunner runner;
   Progress progress;
   std::vector<ProfileStatus> statuses = run_status(config, options, runner, progress);
@@ -52,9 +54,10 @@ Action add_status_command(CLI::App& app) {
   add_toolchain_option(cmd, args->toolchains, "Check only this toolchain's profiles; repeat for several");
   cmd->add_option("-j,--jobs", args->jobs, "Build jobs for the builds of the current code (and parallel training runs with --cost)")
       ->check(CLI::PositiveNumber);
-  cmd->add_flag("--cost", args->cost,
+  CLI::Option* cost = cmd->add_flag("--cost", args->cost,
                 "Also measure what staleness costs: train a fresh profile, build with it and with the "
                 "stored one, and benchmark the two (as long as a pgo build's training and bench)");
+  add_metric_option(cmd, args->metric)->needs(cost);
   cmd->add_flag("--json", args->json, "Print the status as JSON (\"schema\": \"pgo-status/1\") on stdout");
   return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
 }

@@ -26,7 +26,18 @@ nlohmann::json bencher_metric_format(const Report& report) {
   for (const auto& w : report.results) {
     const bench::BenchResult& r = w.bench;
     if (r.failed) continue;
-    json measures = json::object();
+    const std::string key = w.toolchain + "/" + w.target + "/" + w.workload;
+    json measures = out.contains(key) ? out[key] : json::object();  // --metric both: one entry, both measures
+    if (w.is_instructions()) {
+      // Bencher's built-in "instructions" measure; the speedup gets its own measure name.
+      const bench::InstructionStats& c = w.optimized_counts;
+      json count = metric(c.median, c.min, c.max);
+      if (!count.is_null() && !c.counts.empty()) measures["instructions"] = std::move(count);
+      json speedup = metric(r.speedup, r.ci_lo, r.ci_hi);
+      if (!speedup.is_null()) measures["speedup-instructions"] = std::move(speedup);
+      if (!measures.empty()) out[key] = std::move(measures);
+      continue;
+    }
     if (r.optimized.runs > 0) {
       const double ns = r.optimized.median_s * 1e9, mad_ns = r.optimized.mad_s * 1e9;
       json latency = metric(ns, std::max(0.0, ns - mad_ns), ns + mad_ns);
@@ -34,14 +45,17 @@ nlohmann::json bencher_metric_format(const Report& report) {
     }
     json speedup = metric(r.speedup, r.ci_lo, r.ci_hi);
     if (!speedup.is_null()) measures["speedup"] = std::move(speedup);
-    if (!measures.empty()) out[w.toolchain + "/" + w.target + "/" + w.workload] = std::move(measures);
+    if (!measures.empty()) out[key] = std::move(measures);
   }
   std::vector<std::string> seen;
   for (const auto& w : report.results) {
     if (std::find(seen.begin(), seen.end(), w.toolchain) != seen.end()) continue;
     seen.push_back(w.toolchain);
-    const double g = report.geomean_speedup(w.toolchain);
-    if (g > 0 && std::isfinite(g)) out[w.toolchain + "/geomean"] = {{"speedup", {{"value", g}}}};
+    for (const auto& m : report.metrics(w.toolchain)) {
+      const double g = report.geomean_speedup(w.toolchain, m);
+      if (g > 0 && std::isfinite(g))
+        out[w.toolchain + "/geomean"][m == "instructions" ? "speedup-instructions" : "speedup"] = {{"value", g}};
+    }
   }
   return out;
 }

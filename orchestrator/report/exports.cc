@@ -1,5 +1,7 @@
 #include "orchestrator/report/exports.h"
 
+#include <algorithm>
+
 #include "orchestrator/report/bencher.h"
 #include "orchestrator/report/github_benchmark.h"
 #include "orchestrator/report/html.h"
@@ -10,6 +12,20 @@ namespace pgo {
 
 std::vector<std::filesystem::path> ReportFiles::all() const {
   return {markdown, html, bencher, github_benchmark, github_benchmark_speedup};
+}
+
+std::filesystem::path save_stamped_report(const std::filesystem::path& reports_dir, const nlohmann::json& report,
+                                          const std::string& created, const std::string& kind,
+                                          const std::string& latest) {
+  std::string stamp = created;
+  stamp.erase(std::remove_if(stamp.begin(), stamp.end(), [](char c) { return c == '-' || c == ':'; }), stamp.end());
+  stamp += "-" + kind;
+  std::filesystem::path dir = reports_dir / stamp;
+  for (int n = 2; std::filesystem::exists(dir); ++n) dir = reports_dir / (stamp + "-" + std::to_string(n));
+  const std::string text = report.dump(2) + "\n";
+  write_file_atomic(dir / "report.json", text);
+  write_file_atomic(reports_dir / latest / "report.json", text);
+  return dir / "report.json";
 }
 
 ReportFiles write_report_files(const Report& report, const std::filesystem::path& dir, const ExportOptions& options) {

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "orchestrator/report/report.h"
 
@@ -25,6 +28,13 @@ struct ReportFiles {
 // Renders every export first, then writes each file atomically (support/atomic_file.h),
 // creating `dir` if needed: a reader sees each file either old or complete (the set is not
 // one transaction). Throws pgo::Error (kBuildFailure, from write_file_atomic) when a file cannot be written.
+// report.json of a `pgo bench` (or any report not from `pgo build`) in
+// <reports_dir>/<stamp>-<kind>[-N]/ (stamp: `created` without '-' and ':') and in
+// <reports_dir>/<latest>/, each written atomically. Returns the stamped file.
+std::filesystem::path save_stamped_report(const std::filesystem::path& reports_dir, const nlohmann::json& report,
+                                          const std::string& created, const std::string& kind,
+                                          const std::string& latest);
+
 ReportFiles write_report_files(const Report& report, const std::filesystem::path& dir,
                                const ExportOptions& options = {});
 

@@ -11,7 +11,10 @@ namespace {
 using nlohmann::json;
 using svg::format_fixed;
 
-std::string name_of(const WorkloadResult& w) { return w.toolchain + "/" + w.target + "/" + w.workload; }
+// Instruction results carry their metric in the name: with --metric both a workload has two.
+std::string name_of(const WorkloadResult& w) {
+  return w.toolchain + "/" + w.target + "/" + w.workload + (w.is_instructions() ? " (instructions)" : "");
+}
 
 std::string verdict_word(const bench::BenchResult& r) {
   switch (r.verdict) {
@@ -25,7 +28,12 @@ std::string verdict_word(const bench::BenchResult& r) {
 // The tooltip text: both medians, the speedup with its interval, the test and the verdict.
 std::string extra(const WorkloadResult& w) {
   const bench::BenchResult& r = w.bench;
-  std::string s = "baseline " + svg::format_seconds_spread(r.baseline.median_s, r.baseline.mad_s) + " (" +
+  std::string s = w.is_instructions()
+                      ? "instructions (" + w.counter + "): baseline " + format_instructions(w.baseline_counts.median) +
+                            " (" + std::to_string(r.baseline.runs) + " runs)\noptimized " +
+                            format_instructions(w.optimized_counts.median) + " (" + std::to_string(r.optimized.runs) +
+                            " runs)"
+                      : "baseline " + svg::format_seconds_spread(r.baseline.median_s, r.baseline.mad_s) + " (" +
                   std::to_string(r.baseline.runs) + " runs)\noptimized " +
                   svg::format_seconds_spread(r.optimized.median_s, r.optimized.mad_s) + " (" +
                   std::to_string(r.optimized.runs) + " runs)";
@@ -53,6 +61,16 @@ nlohmann::json github_benchmark_times(const Report& report) {
   json out = json::array();
   for (const auto& w : report.results) {
     if (w.bench.failed) continue;
+    if (w.is_instructions()) {
+      for (const auto& [c, which] : {std::pair{&w.optimized_counts, "optimized"}, std::pair{&w.baseline_counts, "baseline"}})
+        if (!c->counts.empty())
+          out.push_back({{"name", w.toolchain + "/" + w.target + "/" + w.workload + " (" + which + ", instructions)"},
+                         {"unit", "instructions"},
+                         {"value", c->median},
+                         {"range", "± " + svg::format_fixed((c->max - c->min) / 2, 0)},
+                         {"extra", extra(w)}});
+      continue;
+    }
     for (const auto& [stats, which] : {std::pair{&w.bench.optimized, "optimized"}, std::pair{&w.bench.baseline, "baseline"}})
       if (stats->runs > 0 && std::isfinite(stats->median_s) && std::isfinite(stats->mad_s))
         out.push_back(time_entry(w, *stats, which));
@@ -74,11 +92,15 @@ nlohmann::json github_benchmark_speedups(const Report& report) {
     entry["extra"] = extra(w);
     out.push_back(std::move(entry));
   }
-  for (const auto& t : toolchains) {
-    const double g = report.geomean_speedup(t);
-    if (g > 0 && std::isfinite(g))
-      out.push_back({{"name", t + "/geomean"}, {"unit", "x"}, {"value", g}, {"extra", "weighted geometric mean"}});
-  }
+  for (const auto& t : toolchains)
+    for (const auto& m : report.metrics(t)) {
+      const double g = report.geomean_speedup(t, m);
+      if (g > 0 && std::isfinite(g))
+        out.push_back({{"name", t + "/geomean" + (m == "instructions" ? " (instructions)" : "")},
+                       {"unit", "x"},
+                       {"value", g},
+                       {"extra", "weighted geometric mean of " + m}});
+    }
   return out;
 }
 

@@ -96,27 +96,38 @@ struct Labeler {
     std::string label;
     if (toolchain) label += w.toolchain + " / ";
     if (target) label += w.target + " / ";
-    return label + w.workload;
+    return label + w.workload + (w.is_instructions() ? " (instructions)" : "");
   }
 };
 
-std::string full_name(const WorkloadResult& w) { return w.toolchain + " / " + w.target + " / " + w.workload; }
+// With --metric both, each workload has two results: the metric is part of the name.
+std::string full_name(const WorkloadResult& w) {
+  return w.toolchain + " / " + w.target + " / " + w.workload + (w.is_instructions() ? " (instructions)" : "");
+}
+
+std::string html_measure_cell(const WorkloadResult& w, bool optimized) {
+  if (w.is_instructions()) return escape(format_instructions((optimized ? w.optimized_counts : w.baseline_counts).median));
+  return html_time_cell(optimized ? w.bench.optimized : w.bench.baseline);
+}
 
 std::string summary_cards(const Report& report, double noise) {
   std::string out = "<section class=\"cards\">";
-  for (const auto& name : report.toolchain_names()) {
+  const bool labelled = report.metrics().size() > 1 || report.metrics() == std::vector<std::string>{"instructions"};
+  for (const auto& name : report.toolchain_names())
+  for (const auto& metric : report.metrics(name)) {
     size_t n = 0, faster = 0, slower = 0, failed = 0;
     for (const auto& w : report.results) {
-      if (w.toolchain != name) continue;
+      if (w.toolchain != name || w.metric != metric) continue;
       ++n;
       failed += w.bench.failed;
       faster += !w.bench.failed && w.bench.verdict == bench::Verdict::Faster;
       slower += !w.bench.failed && w.bench.verdict == bench::Verdict::Slower;
     }
-    const double g = report.geomean_speedup(name);
+    const double g = report.geomean_speedup(name, metric);
     // Coloured only outside the noise band: 1.002x is no gain worth a green number.
     const char* cls = !(g > 0) ? "neutral" : g > 1 + noise ? "good" : g < 1 - noise ? "bad" : "neutral";
-    out += "<div class=\"card\"><div class=\"label\">" + escape(name) + ": weighted geometric mean speedup</div>" +
+    out += "<div class=\"card\"><div class=\"label\">" + escape(name) + ": weighted geometric mean speedup" +
+           (labelled ? " (" + escape(metric == "wall_time" ? "wall time" : metric) + ")" : std::string()) + "</div>" +
            "<div class=\"big " + cls + "\">" + (g > 0 ? speedup_text(g) : "-") + "</div><div class=\"sub\">" +
            std::to_string(n) + " workloads: " + std::to_string(faster) + " faster, " + std::to_string(slower) +
            " slower, " + std::to_string(n - faster - slower - failed) + " no change, " + std::to_string(failed) +
@@ -140,11 +151,13 @@ std::string forest_section(const Report& report, double noise) {
     rows.push_back({label(w), full_name(w), w.bench.speedup, w.bench.ci_lo, w.bench.ci_hi, w.bench.verdict,
                     w.bench.failed, false});
   }
-  for (const auto& name : report.toolchain_names()) {
-    const double g = report.geomean_speedup(name);
-    if (g > 0) rows.push_back({"geometric mean, " + name, "weighted geometric mean of " + name, g, NAN, NAN,
-                               bench::Verdict::NoChange, false, true});
-  }
+  for (const auto& name : report.toolchain_names())
+    for (const auto& metric : report.metrics(name)) {
+      const double g = report.geomean_speedup(name, metric);
+      const std::string suffix = metric == "wall_time" ? "" : " (" + metric + ")";
+      if (g > 0) rows.push_back({"geometric mean, " + name + suffix, "weighted geometric mean of " + name + suffix, g,
+                                 NAN, NAN, bench::Verdict::NoChange, false, true});
+    }
   out += "<p class=\"note\">Each dot is a median ratio with its 95% bootstrap confidence interval. "
          "Green: faster, red: slower, grey: no change that the data can tell apart from noise.</p>";
   out += svg::forest_plot(rows, noise);
@@ -161,6 +174,7 @@ std::string distributions_section(const Report& report) {
   size_t shown = 0;
   for (const auto& w : report.results) {
     if (shown == kMaxDistributions) break;
+    if (w.is_instructions()) continue;  // counts have no wall-time samples
     ++shown;
     std::vector<svg::StripSeries> series;
     for (const auto& [stats, name, color] : {std::tuple{&w.bench.baseline, "baseline", kBaselineColor},
@@ -187,6 +201,7 @@ std::string results_section(const Report& report) {
   auto problem = [&](const std::string& html) {
     if (++problem_count <= kMaxListItems) problems += "<li>" + html + "</li>";
   };
+  const bool metric_column = report.metrics() != std::vector<std::string>{"wall_time"};
   std::string rows;
   size_t shown = 0;
   for (const auto& w : report.results) {
@@ -195,9 +210,10 @@ std::string results_section(const Report& report) {
     if (r.failed) problem(who + ": benchmark failed: <code>" + escape(r.failure) + "</code>");
     if (r.outputs_compared && !r.outputs_match) problem(who + ": outputs differ: <code>" + escape(r.mismatch) + "</code>");
     if (shown++ >= kMaxTableRows) continue;
+    if (!w.note.empty()) problem(who + ": " + escape(w.note));
     rows += "<tr>" + td(escape(w.toolchain)) + td(escape(w.target)) + td(escape(w.workload)) +
-            td(html_time_cell(r.baseline), true) +
-            td(html_time_cell(r.optimized), true) +
+            (metric_column ? td(escape(w.metric_label())) : "") + td(html_measure_cell(w, false), true) +
+            td(html_measure_cell(w, true), true) +
             td(speedup_text(r.speedup), true) +
             td(std::isfinite(r.ci_lo) ? format_fixed(r.ci_lo, 3) + " – " + format_fixed(r.ci_hi, 3) : "-", true) +
             td(!std::isfinite(r.p_value) ? "-" : r.p_value < 0.0001 ? "&lt; 0.0001" : format_fixed(r.p_value, 4), true) +
@@ -210,8 +226,10 @@ std::string results_section(const Report& report) {
     if (problem_count > kMaxListItems) out += more_note(problem_count, kMaxListItems, "problems");
   }
   out += "<p class=\"note\">Wall time, median ± scaled MAD. Speedup = baseline median / optimized median. The verdict "
-         "needs p &lt; 0.05 (Mann-Whitney U) and the whole interval outside the noise band.</p>";
-  out += "<table><thead><tr><th>toolchain</th><th>target</th><th>workload</th><th class=\"num\">baseline</th>"
+         "needs p &lt; 0.05 (Mann-Whitney U) and the whole interval outside the noise band. Instructions: user-space "
+         "instructions retired, median of 3 runs; the verdict needs the interval outside the noise band.</p>";
+  out += "<table><thead><tr><th>toolchain</th><th>target</th><th>workload</th>" +
+         std::string(metric_column ? "<th>metric</th>" : "") + "<th class=\"num\">baseline</th>"
          "<th class=\"num\">optimized</th><th class=\"num\">speedup</th><th class=\"num\">95% CI</th>"
          "<th class=\"num\">p</th><th>verdict</th><th class=\"num\">runs</th><th>outputs</th></tr></thead><tbody>" +
          rows + "</tbody></table>";

@@ -22,6 +22,13 @@ json binary_json(const bench::BinaryStats& b) {
           {"samples", samples}};
 }
 
+json counts_json(const bench::InstructionStats& s) {
+  json samples = json::array();
+  for (uint64_t c : s.counts) samples.push_back({{"instructions", c}});
+  return {{"runs", s.counts.size()}, {"median", s.median}, {"min", s.min},   {"max", s.max},
+          {"spread", s.spread()},    {"samples", samples}};
+}
+
 json profile_json(const ProfileReport& p) {
   json hottest = json::array();
   for (const auto& f : p.summary.hottest) hottest.push_back({{"name", f.name}, {"count", f.count}});
@@ -52,8 +59,9 @@ nlohmann::json workload_result_to_json(const WorkloadResult& r) {
             {"workload", r.workload},
             {"weight", r.weight},
             {"metric", r.metric},
-            {"baseline", binary_json(r.bench.baseline)},
-            {"optimized", binary_json(r.bench.optimized)},
+            {"unit", r.unit},
+            {"baseline", r.is_instructions() ? counts_json(r.baseline_counts) : binary_json(r.bench.baseline)},
+            {"optimized", r.is_instructions() ? counts_json(r.optimized_counts) : binary_json(r.bench.optimized)},
             {"runs", r.bench.rounds},
             {"speedup", number(r.bench.speedup)},
             {"speedup_ci95", {number(r.bench.ci_lo), number(r.bench.ci_hi)}},
@@ -67,6 +75,11 @@ nlohmann::json workload_result_to_json(const WorkloadResult& r) {
             {"output_checked", r.bench.output_checked},
             {"failed", r.bench.failed},
             {"failure", r.bench.failure}};
+  if (r.is_instructions()) {
+    j["counter"] = r.counter;
+    j["counting_env"] = r.counting_env;
+  }
+  if (!r.note.empty()) j["note"] = r.note;
   j["reused"] = r.reused;
   return j;
 }
@@ -82,6 +95,9 @@ nlohmann::json report_to_json(const Report& report) {
                           {"profile_format", t.profile_format},
                           {"profile_version", t.profile_version},
                           {"geomean_speedup", report.geomean_speedup(t.name)}});
+    json by_metric = json::object();  // one geometric mean per metric, never mixed
+    for (const auto& m : report.metrics(t.name)) by_metric[m] = report.geomean_speedup(t.name, m);
+    toolchains.back()["geomean_speedups"] = by_metric;
   }
   json stages = json::array();
   for (const auto& s : report.stages)

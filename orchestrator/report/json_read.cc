@@ -37,6 +37,15 @@ bench::BinaryStats binary_from(const json& j) {
   return b;
 }
 
+bench::InstructionStats counts_from(const json& j) {
+  bench::InstructionStats s;
+  for (const json& sample : j.at("samples")) s.counts.push_back(sample.at("instructions").get<uint64_t>());
+  s.median = j.at("median").get<double>();
+  s.min = j.at("min").get<double>();
+  s.max = j.at("max").get<double>();
+  return s;
+}
+
 template <typename E>
 E enum_from(const std::string& text, std::initializer_list<E> values) {
   for (E v : values)
@@ -53,10 +62,21 @@ WorkloadResult workload_result_from_json(const json& j) {
   r.workload = j.at("workload").get<std::string>();
   r.weight = j.at("weight").get<double>();
   r.metric = j.at("metric").get<std::string>();
+  r.unit = j.value("unit", r.is_instructions() ? "instructions" : "s");
+  r.note = j.value("note", "");
   r.reused = j.value("reused", false);
   bench::BenchResult& b = r.bench;
-  b.baseline = binary_from(j.at("baseline"));
-  b.optimized = binary_from(j.at("optimized"));
+  if (r.is_instructions()) {
+    r.counter = j.at("counter").get<std::string>();
+    r.counting_env = j.value("counting_env", std::vector<std::string>{});
+    r.baseline_counts = counts_from(j.at("baseline"));
+    r.optimized_counts = counts_from(j.at("optimized"));
+    b.baseline.runs = static_cast<int>(r.baseline_counts.counts.size());
+    b.optimized.runs = static_cast<int>(r.optimized_counts.counts.size());
+  } else {
+    b.baseline = binary_from(j.at("baseline"));
+    b.optimized = binary_from(j.at("optimized"));
+  }
   b.rounds = j.at("runs").get<int>();
   b.speedup = number(j.at("speedup"));
   b.ci_lo = number(j.at("speedup_ci95").at(0));

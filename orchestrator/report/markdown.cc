@@ -67,6 +67,12 @@ std::string time_cell(const bench::BinaryStats& b) {
   return b.runs > 0 ? svg::format_seconds_spread(b.median_s, b.mad_s) : "-";
 }
 
+// A binary's median in the result's metric: a time ± MAD, or an instruction count.
+std::string measure_cell(const WorkloadResult& w, bool optimized) {
+  if (w.is_instructions()) return format_instructions((optimized ? w.optimized_counts : w.baseline_counts).median);
+  return time_cell(optimized ? w.bench.optimized : w.bench.baseline);
+}
+
 std::string speedup(double s) { return std::isfinite(s) ? format_fixed(s, 3) + "×" : "-"; }
 
 std::string p_value(double p) {
@@ -193,7 +199,11 @@ void results_section(const Report& report, Doc& doc) {
   }
   doc.add("\n## Results\n\nWall time, median ± MAD (scaled) of each binary. Speedup = baseline median / optimized "
           "median, with a 95% bootstrap confidence interval; the verdict is *faster* or *slower* only when the "
-          "Mann-Whitney p < 0.05 and the whole interval lies outside the noise threshold around 1.\n");
+          "Mann-Whitney p < 0.05 and the whole interval lies outside the noise threshold around 1. "
+          "Instructions: user-space instructions retired (the counter is named), 3 runs per binary; the verdict "
+          "needs only the interval outside the noise band (docs/benchmarking.md).\n");
+  // A wall-time-only report keeps its familiar columns; any other gets a metric column.
+  const bool metric_column = report.metrics() != std::vector<std::string>{"wall_time"};
   std::vector<std::string> problems, rows;
   for (const auto& w : report.results) {
     const bench::BenchResult& r = w.bench;
@@ -203,9 +213,10 @@ void results_section(const Report& report, Doc& doc) {
       problems.push_back("- " + who + ": outputs differ: " + code(r.mismatch, 300, false) + "\n");
     if (!r.failed && r.verdict == bench::Verdict::Slower)
       problems.push_back("- " + who + ": the optimized binary is slower (" + speedup(r.speedup) + ").\n");
+    if (!w.note.empty()) problems.push_back("- " + who + ": " + text(w.note, 300) + "\n");
     rows.push_back("| " + text(w.toolchain) + " | " + text(w.target) + " | " + text(w.workload) + " | " +
-                   time_cell(r.baseline) + " | " +
-                   time_cell(r.optimized) + " | " + speedup(r.speedup) +
+                   (metric_column ? text(w.metric_label()) + " | " : "") + measure_cell(w, false) + " | " +
+                   measure_cell(w, true) + " | " + speedup(r.speedup) +
                    " | " +
                    (std::isfinite(r.ci_lo) ? format_fixed(r.ci_lo, 3) + " – " + format_fixed(r.ci_hi, 3) : "-") +
                    " | " + p_value(r.p_value) + " | " + verdict(r) + " | " + std::to_string(r.baseline.runs) + "+" +
@@ -217,16 +228,20 @@ void results_section(const Report& report, Doc& doc) {
     while (shown < problems.size() && shown < kMaxProblemLines && doc.add(problems[shown])) ++shown;
     if (shown < problems.size()) doc.add("- *" + std::to_string(problems.size() - shown) + " more problems not shown.*\n");
   }
-  doc.table("| toolchain | target | workload | baseline | optimized | speedup | 95% CI | p | verdict | runs | outputs |\n"
-            "|---|---|---|---:|---:|---:|---|---:|---|---:|---|\n",
+  doc.table(metric_column
+                ? "| toolchain | target | workload | metric | baseline | optimized | speedup | 95% CI | p | verdict | runs | outputs |\n"
+                  "|---|---|---|---|---:|---:|---:|---|---:|---|---:|---|\n"
+                : "| toolchain | target | workload | baseline | optimized | speedup | 95% CI | p | verdict | runs | outputs |\n"
+                  "|---|---|---|---:|---:|---:|---|---:|---|---:|---|\n",
             rows, kMaxResultRows, "results");
 
   doc.add("\n### Weighted geometric mean speedup\n");
   std::vector<std::string> means;
-  for (const auto& name : report.toolchain_names()) {
+  for (const auto& name : report.toolchain_names())
+  for (const auto& metric : report.metrics(name)) {
     size_t n = 0, faster = 0, slower = 0, same = 0, failed = 0;
     for (const auto& w : report.results) {
-      if (w.toolchain != name) continue;
+      if (w.toolchain != name || w.metric != metric) continue;
       ++n;
       if (w.bench.failed) ++failed;
       else if (w.bench.verdict == bench::Verdict::Faster) ++faster;
@@ -234,12 +249,16 @@ void results_section(const Report& report, Doc& doc) {
       else ++same;
     }
     if (n == 0) continue;
-    const double g = report.geomean_speedup(name);
-    means.push_back("| " + text(name) + " | " + (g > 0 ? speedup(g) : "-") + " | " + std::to_string(n) + " | " +
+    const double g = report.geomean_speedup(name, metric);
+    means.push_back("| " + text(name) + " | " + (metric_column ? text(metric) + " | " : "") + (g > 0 ? speedup(g) : "-") + " | " +
+                    std::to_string(n) + " | " +
                     std::to_string(faster) + " | " + std::to_string(slower) + " | " + std::to_string(same) + " | " +
                     std::to_string(failed) + " |\n");
   }
-  doc.table("| toolchain | speedup | workloads | faster | slower | no change | failed |\n|---|---:|---:|---:|---:|---:|---:|\n",
+  doc.table(metric_column ? "| toolchain | metric | speedup | workloads | faster | slower | no change | failed |\n"
+                          "|---|---|---:|---:|---:|---:|---:|---:|\n"
+                        : "| toolchain | speedup | workloads | faster | slower | no change | failed |\n"
+                          "|---|---:|---:|---:|---:|---:|---:|\n",
             means, kMaxProfiles, "toolchains");
 }
 
@@ -272,10 +291,14 @@ std::string markdown_report(const Report& report, size_t max_bytes) {
   if (!head.empty()) doc.add("\n" + head + "\n");
 
   std::string verdict_line;
-  for (const auto& name : report.toolchain_names()) {
-    const double g = report.geomean_speedup(name);
-    if (g > 0) verdict_line += (verdict_line.empty() ? "" : ", ") + text(name) + " **" + speedup(g) + "**";
-  }
+  const bool several_metrics = report.metrics().size() > 1;
+  for (const auto& name : report.toolchain_names())
+    for (const auto& metric : report.metrics(name)) {
+      const double g = report.geomean_speedup(name, metric);
+      if (g > 0)
+        verdict_line += (verdict_line.empty() ? "" : ", ") + text(name) + " **" + speedup(g) + "**" +
+                        (several_metrics || metric != "wall_time" ? " (" + text(metric) + ")" : "");
+    }
   if (!verdict_line.empty()) {
     const bool compared = std::any_of(report.results.begin(), report.results.end(),
                                       [](const WorkloadResult& w) { return w.bench.outputs_compared; });

@@ -1,6 +1,8 @@
 #include "orchestrator/report/report.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
 
 namespace pgo {
@@ -13,10 +15,25 @@ std::vector<std::string> Report::toolchain_names() const {
   return names;
 }
 
-double Report::geomean_speedup(const std::string& toolchain) const {
+std::string WorkloadResult::metric_label() const {
+  if (!is_instructions()) return "wall time";
+  return counter.empty() ? "instructions" : "instructions (" + counter + ")";
+}
+
+std::vector<std::string> Report::metrics(const std::string& toolchain) const {
+  std::vector<std::string> out;
+  for (const auto& r : results)
+    if ((toolchain.empty() || r.toolchain == toolchain) && std::find(out.begin(), out.end(), r.metric) == out.end())
+      out.push_back(r.metric);
+  return out;
+}
+
+double Report::geomean_speedup(const std::string& toolchain, const std::string& metric) const {
+  std::vector<std::string> mine = metrics(toolchain);
+  const std::string chosen = !metric.empty() ? metric : mine.empty() ? "" : mine.front();
   std::vector<double> speedups, weights;
   for (const auto& r : results) {
-    if (r.toolchain != toolchain || r.bench.failed || !(r.bench.speedup > 0)) continue;
+    if (r.toolchain != toolchain || r.metric != chosen || r.bench.failed || !(r.bench.speedup > 0)) continue;
     speedups.push_back(r.bench.speedup);
     weights.push_back(r.weight);
   }
@@ -27,6 +44,14 @@ bool Report::all_outputs_match() const {
   for (const auto& r : results)
     if (!r.bench.outputs_match) return false;
   return true;
+}
+
+std::string format_instructions(double count) {
+  if (!std::isfinite(count)) return "-";
+  char buf[64];
+  if (count >= 1e10) std::snprintf(buf, sizeof buf, "%.3f G instr", count / 1e9);
+  else std::snprintf(buf, sizeof buf, "%.3f M instr", count / 1e6);
+  return buf;
 }
 
 std::string now_iso8601() {

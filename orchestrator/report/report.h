@@ -8,6 +8,7 @@
 
 #include "adapters/build_system.h"
 #include "adapters/profile_format.h"
+#include "orchestrator/bench/instructions.h"
 #include "orchestrator/bench/runner.h"
 
 namespace pgo {
@@ -22,9 +23,21 @@ struct StageTiming {
 struct WorkloadResult {
   std::string toolchain, target, workload;
   double weight = 1;
-  std::string metric = "wall_time";
-  bench::BenchResult bench;
+  std::string metric = "wall_time";  // bench::metric_name: "wall_time" or "instructions"
+  std::string unit = "s";            // bench::metric_unit: "s" or "instructions"
+  // The speedup, its CI, p, verdict and outputs for every metric; the per-binary time
+  // statistics (bench.baseline/optimized) only for wall time, where `counts` has runs only.
+  bench::BenchResult bench{};
+  // metric "instructions": the counter ("perf", "cachegrind", "callgrind"), each binary's
+  // counts, and the environment pgo set for counting (Go: GOGC=off, ...).
+  std::string counter{};
+  bench::InstructionStats baseline_counts{}, optimized_counts{};
+  std::vector<std::string> counting_env{};
+  std::string note{};   // e.g. "min_runs 10 cut to 4 by time_budget 15s"
   bool reused = false;  // taken from the previous build: same binaries, workload and settings
+  bool is_instructions() const { return metric == "instructions"; }
+  // "wall time" or "instructions (cachegrind)": what a reader needs next to the numbers.
+  std::string metric_label() const;
 };
 
 struct ProfileReport {
@@ -58,13 +71,19 @@ struct Report {
   std::vector<std::string> warnings;
   std::filesystem::path file;  // where report.json was stored
 
-  // Weighted geometric mean of the speedups of one toolchain (0 if it has no results).
-  double geomean_speedup(const std::string& toolchain) const;
+  // Weighted geometric mean of one toolchain's speedups in `metric` (0 if it has none);
+  // without a metric, in the toolchain's first metric (the only one unless --metric both).
+  double geomean_speedup(const std::string& toolchain, const std::string& metric = "") const;
+  // The metrics of a toolchain's results (of all results when empty), in report order.
+  std::vector<std::string> metrics(const std::string& toolchain = "") const;
   // Every toolchain of the report in order: the detected ones, then any only a result names.
   std::vector<std::string> toolchain_names() const;
   bool all_outputs_match() const;
 };
 
 std::string now_iso8601();
+
+// An instruction count for people: "151.785 M instr" (G from 10^10 on); "-" when not finite.
+std::string format_instructions(double count);
 
 }  // namespace pgo

@@ -71,26 +71,44 @@ void print_terminal_report(const Report& report, std::ostream& out) {
     }
   }
 
-  if (!report.results.empty()) {
-    out << "\nResults (wall time, median ± MAD)\n";
+  for (const std::string& metric : report.metrics()) {
+    const bool counts = metric == "instructions";
+    std::string counter;
+    for (const auto& w : report.results)
+      if (w.metric == metric && !w.counter.empty()) counter = w.counter;
+    if (counts)
+      out << "\nResults (instructions retired, counted by " << counter << ", median of each binary's runs; "
+          << "speedup = instructions(baseline) / instructions(optimized))\n";
+    else
+      out << "\nResults (wall time, median ± MAD)\n";
     Table results({"toolchain", "target", "workload", "baseline", "optimized", "speedup", "95% CI", "p",
                    "verdict", "runs", "outputs"});
     for (const auto& w : report.results) {
+      if (w.metric != metric) continue;
       const bench::BenchResult& r = w.bench;
-      results.add({w.toolchain, w.target, w.workload, time_with_spread(r.baseline),
-                   time_with_spread(r.optimized), fixed(r.speedup, 3) + "x",
-                   "[" + fixed(r.ci_lo, 3) + ", " + fixed(r.ci_hi, 3) + "]", fixed(r.p_value, 4),
-                   bench::to_string(r.verdict), std::to_string(r.baseline.runs) + "+" + std::to_string(r.optimized.runs),
+      results.add({w.toolchain, w.target, w.workload,
+                   counts ? format_instructions(w.baseline_counts.median) : time_with_spread(r.baseline),
+                   counts ? format_instructions(w.optimized_counts.median) : time_with_spread(r.optimized),
+                   fixed(r.speedup, counts ? 4 : 3) + "x",
+                   "[" + fixed(r.ci_lo, counts ? 4 : 3) + ", " + fixed(r.ci_hi, counts ? 4 : 3) + "]",
+                   fixed(r.p_value, 4), bench::to_string(r.verdict),
+                   std::to_string(r.baseline.runs) + "+" + std::to_string(r.optimized.runs),
                    !r.outputs_compared ? "-" : r.outputs_match ? "match" : "DIFFER"});
     }
     results.print(out);
-    out << "\nGeometric mean speedup:";
-    for (const auto& t : report.toolchains) out << "  " << t.name << " " << fixed(report.geomean_speedup(t.name), 3) << "x";
+    out << "\nGeometric mean speedup (" << (counts ? "instructions" : "wall time") << "):";
+    for (const auto& t : report.toolchain_names()) {
+      const double g = report.geomean_speedup(t, metric);
+      if (g > 0) out << "  " << t << " " << fixed(g, counts ? 4 : 3) << "x";
+    }
     out << '\n';
     for (const auto& w : report.results) {
-      if (!w.bench.outputs_match)
-        out << "  outputs differ for " << w.toolchain << "/" << w.workload << ": " << w.bench.mismatch << '\n';
-      if (w.bench.failed) out << "  run failed for " << w.toolchain << "/" << w.workload << ": " << w.bench.failure << '\n';
+      if (w.metric != metric) continue;
+      const std::string who = w.toolchain + "/" + w.workload + " (" + w.metric_label() + ")";
+      if (!w.bench.outputs_match) out << "  outputs differ for " << who << ": " << w.bench.mismatch << '\n';
+      if (w.bench.failed) out << "  run failed for " << who << ": " << w.bench.failure << '\n';
+      if (!w.note.empty()) out << "  note: " << who << ": " << w.note << '\n';
+      if (!w.counting_env.empty()) out << "  counted " << who << " with " << join(w.counting_env, " ") << '\n';
     }
   }
 

@@ -112,6 +112,23 @@ TEST(BenchCompare, MetricsAreNeverMixed) {
   EXPECT_TRUE(comparison_to_json(c)["comparisons"][0]["ratio"].is_null());
 }
 
+// --metric both: two results per key, each compared with its own metric's result.
+TEST(BenchCompare, BothMetricsAreMatchedMetricByMetric) {
+  json old_r = report({result("gcc", "fib", times(1.0)), result("gcc", "fib", {1000e6, 1000e6, 1000e6}, "instructions")});
+  json new_r = report({result("gcc", "fib", times(1.0)), result("gcc", "fib", {1100e6, 1100e6, 1100e6}, "instructions")});
+  ReportComparison c = compare_reports(old_r, new_r);
+  ASSERT_EQ(c.rows.size(), 2u);
+  EXPECT_EQ(c.rows[0].metric, "wall_time");
+  EXPECT_EQ(c.rows[0].change, Change::NoChange);
+  EXPECT_EQ(c.rows[1].metric, "instructions");
+  EXPECT_EQ(c.rows[1].change, Change::Regression);
+  EXPECT_TRUE(c.only_in_old.empty() && c.only_in_new.empty());
+  // Against a time-only report, the count is listed as only in NEW, never compared with time.
+  ReportComparison one = compare_reports(report({result("gcc", "fib", times(1.0))}), new_r);
+  ASSERT_EQ(one.rows.size(), 1u);
+  EXPECT_EQ(one.only_in_new, (std::vector<std::string>{"gcc/calc/fib [instructions]"}));
+}
+
 TEST(BenchCompare, InstructionCountsUseTheRangeRule) {
   json old_r = report({result("gcc", "fib", {1000e6, 1001e6, 1000e6}, "instructions"),
                        result("gcc", "sort", {500e6, 500e6, 500e6}, "instructions")});
@@ -180,6 +197,22 @@ TEST(BenchGates, FailBelowNamesEachToolchainUnderTheThreshold) {
   gcc_only.results = {r.results[0], r.results[1]};
   EXPECT_TRUE(speedups_below(gcc_only, 1.1 - 1e-12).empty());
   EXPECT_EQ(speedups_below(gcc_only, 1.1 + 1e-9).size(), 1u);
+}
+
+// --metric both: each metric's geometric mean is held against the gate on its own.
+TEST(BenchGates, WithBothMetricsEachMeanMeetsTheGate) {
+  Report r;
+  r.toolchains.push_back(Toolchain{"gcc", "GNU", "12", {}, {}, "gcda", ""});
+  r.results.push_back(workload("gcc", "fib", 1.00, Verdict::NoChange));
+  WorkloadResult counted = workload("gcc", "fib", 1.20, Verdict::Faster);
+  counted.metric = counted.unit = "instructions";
+  r.results.push_back(counted);
+  EXPECT_DOUBLE_EQ(r.geomean_speedup("gcc", "instructions"), 1.20);
+  EXPECT_DOUBLE_EQ(r.geomean_speedup("gcc", "wall_time"), 1.00);  // not the mixed 1.095
+  std::vector<std::string> below = speedups_below(r, 1.1);
+  ASSERT_EQ(below.size(), 1u);
+  EXPECT_NE(below[0].find("speedup (wall_time) 1.0000x"), std::string::npos) << below[0];
+  EXPECT_EQ(speedups_below(r, 1.3).size(), 2u);
 }
 
 TEST(BenchGates, ToolchainWithoutSuccessfulBenchmarkFailsTheGate) {

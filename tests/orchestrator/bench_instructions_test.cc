@@ -11,6 +11,7 @@
 #include "orchestrator/bench/instructions.h"
 #include "orchestrator/bench/settings.h"
 #include "support/atomic_file.h"
+#include "support/strings.h"
 
 namespace fs = std::filesystem;
 
@@ -170,6 +171,105 @@ TEST(CountInstructions, MissingCountFailsTheRun) {
   EXPECT_NE(r.failure.find("baseline run 1 failed: callgrind reported no instruction count"), std::string::npos)
       << r.failure;
   fs::remove_all(s.work_dir);
+}
+
+TEST(CachegrindParse, SumsTheInstructionRefsOfEveryProcess) {
+  const char* text =
+      "==8910== Cachegrind, a cache and branch-prediction profiler\n"
+      "==8910== Command: ./calc fib.calc 27\n"
+      "==8910== \n"
+      "==8910== I   refs:      151,785,612\n";
+  EXPECT_EQ(parse_cachegrind_refs(text), 151785612u);
+  EXPECT_EQ(parse_cachegrind_refs("==1== I   refs:      1,000\n==2== I   refs:      234\n"), 1234u);
+  EXPECT_FALSE(parse_cachegrind_refs("==1== Collected : 100\n").has_value());
+  EXPECT_FALSE(parse_cachegrind_refs("").has_value());
+}
+
+TEST(CountedProcess, CachegrindWithoutCacheSimulation) {
+  ProcessSpec spec;
+  spec.argv = {"/bin/calc"};
+  ProcessSpec cg = counted_process(Counter::Cachegrind, spec, "/tmp/w/base");
+  EXPECT_EQ(cg.argv, (std::vector<std::string>{"valgrind", "--tool=cachegrind", "--cachegrind-out-file=/dev/null",
+                                                "--trace-children=yes", "--log-file=/tmp/w/base.%p.log",
+                                                "--cache-sim=no", "--", "/bin/calc"}));
+  EXPECT_STREQ(to_string(Counter::Cachegrind), "cachegrind");
+}
+
+// The probe prefers perf, then cachegrind (the faster valgrind tool): here perf counts nothing.
+TEST(ProbeCounter, FallsBackToCachegrindWhenPerfCountsNothing) {
+  class NoPmu : public ProcessRunner {
+   public:
+    ProcessResult run(const ProcessSpec& spec) override {
+      if (spec.argv.at(0) == "perf") write_file_atomic(spec.argv.at(4), "<not supported>,,instructions:u,0,100.00,,\n");
+      ProcessResult r;
+      r.exit_code = 0;
+      return r;
+    }
+  } runner;
+  if (!find_program("valgrind")) GTEST_SKIP() << "valgrind is not installed";
+  std::string why;
+  fs::path dir = work_dir("probe");
+  std::optional<Counter> c = probe_counter(runner, dir, why);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(*c, Counter::Cachegrind);
+  EXPECT_FALSE(why.empty());
+  fs::remove_all(dir);
+}
+
+// Same statistics as wall time: a bootstrap CI of the median ratio (with 3+3 counts exactly
+// the range of the extreme ratios) and a Mann-Whitney p, which cannot go below 0.1 with 3+3
+// runs; so the verdict rests on the interval alone and is `faster` at p = 0.1.
+TEST(CountInstructions, CiIsTheBootstrapOfTheMedianRatioAndTheVerdictNeedsOnlyTheCi) {
+  FakePerf runner;
+  runner.counts["base"] = {1000, 1002, 1001};
+  runner.counts["opt"] = {900, 902, 901};  // no ties: the exact test
+  runner.output["base"] = runner.output["opt"] = "42\n";
+  InstructionSettings s{3, 0.01, true, work_dir("ci")};
+  InstructionResult r = count_instructions(runner, Counter::Perf, program("base"), program("opt"), s);
+  ASSERT_FALSE(r.failed) << r.failure;
+  RangeRatio range = range_ratio({1000, 1002, 1001}, {900, 902, 901});
+  EXPECT_DOUBLE_EQ(r.lo, range.lo);
+  EXPECT_DOUBLE_EQ(r.hi, range.hi);
+  EXPECT_NEAR(r.half_width, (range.hi - range.lo) / 2 / r.speedup, 1e-12);
+  EXPECT_NEAR(r.p_value, 0.1, 1e-9);  // the floor of the exact test with 3+3 values
+  EXPECT_EQ(r.verdict, Verdict::Faster);
+  fs::remove_all(s.work_dir);
+}
+
+TEST(CountInstructions, ADifferenceInsideTheNoiseBandIsNoChange) {
+  FakePerf runner;
+  runner.counts["base"] = {1000, 1000, 1000};
+  runner.counts["opt"] = {995, 995, 995};  // 0.5% fewer, noise band 1%
+  InstructionSettings s{3, 0.01, false, work_dir("noise")};
+  InstructionResult r = count_instructions(runner, Counter::Perf, program("base"), program("opt"), s);
+  EXPECT_DOUBLE_EQ(r.lo, 1000.0 / 995.0);
+  EXPECT_DOUBLE_EQ(r.half_width, 0);
+  EXPECT_EQ(r.verdict, Verdict::NoChange);
+  runner.counts["opt"] = {1030, 1030, 1031};
+  runner.calls.clear();
+  r = count_instructions(runner, Counter::Perf, program("base"), program("opt"), s);
+  EXPECT_EQ(r.verdict, Verdict::Slower);
+  fs::remove_all(s.work_dir);
+}
+
+TEST(GoCountingEnv, GcOffAndNoAsyncPreemptionUnderValgrindUnlessTheWorkloadSetsThem) {
+  ProcessSpec spec;
+  std::vector<std::string> applied = apply_go_counting_env(spec, Counter::Cachegrind, {});
+  EXPECT_EQ(spec.env.at("GOGC"), "off");
+  EXPECT_EQ(spec.env.at("GODEBUG"), "asyncpreemptoff=1");
+  EXPECT_EQ(spec.env.at("GOMAXPROCS"), "1");
+  EXPECT_EQ(applied, (std::vector<std::string>{"GOGC=off", "GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1"}));
+
+  ProcessSpec mine;
+  mine.env["GOGC"] = "200";  // workload_process copies the workload's env here
+  applied = apply_go_counting_env(mine, Counter::Cachegrind, {{"GOGC", "200"}});
+  EXPECT_EQ(mine.env.at("GOGC"), "200");
+  EXPECT_EQ(applied, (std::vector<std::string>{"GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1"}));
+
+  ProcessSpec perf;  // perf reads hardware counters: no valgrind, no GODEBUG needed
+  applied = apply_go_counting_env(perf, Counter::Perf, {});
+  EXPECT_FALSE(perf.env.count("GODEBUG"));
+  EXPECT_EQ(applied, (std::vector<std::string>{"GOGC=off", "GOMAXPROCS=1"}));
 }
 
 TEST(BenchSettingsMapping, CopiesTheBenchSectionAndTheWorkload) {

@@ -189,7 +189,9 @@ TEST_F(BenchRunnerTest, StopsBeforeTheTimeBudgetIsOverrun) {
   EXPECT_DOUBLE_EQ(r.elapsed_s, 24);
 }
 
-TEST_F(BenchRunnerTest, MinRunsComeFirstEvenOverBudget) {
+// The budget is a cap: it cuts min_runs too, but never below kMinRoundsUnderBudget rounds,
+// and the result says min_runs was cut.
+TEST_F(BenchRunnerTest, TheBudgetCutsMinRunsDownToTheFloor) {
   double now = 0;
   fake_.clock = &now;
   settings_.clock = [&now] { return now; };
@@ -198,7 +200,31 @@ TEST_F(BenchRunnerTest, MinRunsComeFirstEvenOverBudget) {
   fake_.script = noisy;
   const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
   EXPECT_EQ(r.stop_reason, StopReason::TimeBudget);
-  EXPECT_EQ(r.rounds, 8);
+  EXPECT_EQ(r.rounds, kMinRoundsUnderBudget);
+  EXPECT_TRUE(r.min_runs_cut_by_budget);
+}
+
+TEST_F(BenchRunnerTest, ABudgetThatFitsMinRunsStopsAtTheBudgetBeforeOverrunningIt) {
+  double now = 0;
+  fake_.clock = &now;
+  settings_.clock = [&now] { return now; };
+  settings_.warmup = 1;
+  settings_.min_runs = 10;
+  settings_.max_runs = 100;
+  settings_.time_budget_s = 15;
+  settings_.target_ci = -1;
+  fake_.script = [](const std::string& name, int) -> FakeRunner::Reply {
+    return {timing(name == "base" ? 1.5 : 0.5)};  // 2 s a round
+  };
+  const BenchResult r = bench_pair(fake_, base_, opt_, settings_);
+  // 2 s warm-up + 6 rounds = 14 s; a 7th would end at 16 s: min_runs 10 is cut to 6.
+  EXPECT_EQ(r.rounds, 6);
+  EXPECT_LE(r.elapsed_s, 15);
+  EXPECT_TRUE(r.min_runs_cut_by_budget);
+  settings_.time_budget_s = 30;  // room for min_runs: not cut
+  const BenchResult roomy = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_FALSE(roomy.min_runs_cut_by_budget);
+  EXPECT_EQ(roomy.rounds, 14);  // 2 + 14 * 2 = 30
 }
 
 TEST_F(BenchRunnerTest, StdoutGoesToTheWorkDirAndDifferencesAreReported) {

@@ -369,5 +369,35 @@ TEST_F(MetadataFile, RejectsCorruptTruncatedAndForeignFiles) {
   EXPECT_THROW(read_profile_metadata(dir_ / "absent.json"), Error);
 }
 
+// Issue 11 §5: "runs 0.970x as fast" over intervals of ±30% said more than the data did.
+TEST(CostHeadline, NothingSignificantIsNoMeasurableDifferenceWithTheInterval) {
+  StalenessCost cost;
+  cost.measured = true;
+  WorkloadCost a;
+  a.workload = "fib";
+  a.speedup = 0.95;
+  a.ci_lo = 0.78;
+  a.ci_hi = 1.21;
+  a.verdict = "no_change";
+  WorkloadCost b;
+  b.workload = "sort";
+  b.speedup = 0.99;
+  b.ci_lo = 0.70;
+  b.ci_hi = 1.30;
+  b.verdict = "no_change";
+  cost.workloads = {a, b};
+  cost.geomean_speedup = 0.970;
+  cost.geomean_by_metric["wall_time"] = 0.970;
+  const std::string headline = cost_headline(cost, "wall_time");
+  EXPECT_THAT(headline, HasSubstr("no measurable difference"));
+  EXPECT_THAT(headline, HasSubstr("[0.700, 1.300]"));
+  EXPECT_THAT(headline, ::testing::Not(HasSubstr("0.970x")));
+
+  cost.workloads[0].verdict = "faster";
+  cost.workloads[0].ci_lo = 1.05;
+  EXPECT_THAT(cost_headline(cost, "wall_time"), HasSubstr("a freshly trained profile runs 0.970x as fast (wall time"));
+  EXPECT_EQ(cost_headline(cost, "instructions"), "");  // not measured in that metric
+}
+
 }  // namespace
 }  // namespace pgo

@@ -147,6 +147,14 @@ TEST(ConfigTest, AcceptedSpellings) {
   EXPECT_DOUBLE_EQ(c.bench.time_budget_s, 2.5);
 }
 
+TEST(ConfigTest, BenchMetricDefaultsToTimeAndTakesEachWord) {
+  EXPECT_EQ(parse_config(kBase, "pgo.yaml").bench.metric, "time");
+  for (const char* word : {"time", "instructions", "both"})
+    EXPECT_EQ(parse_config(kBase + "bench:\n  metric: " + word + "\n", "pgo.yaml").bench.metric, word);
+  // `wall` was `pgo bench --metric`'s first word for time.
+  EXPECT_EQ(parse_config(kBase + "bench:\n  metric: wall\n", "pgo.yaml").bench.metric, "time");
+}
+
 TEST(ConfigTest, CargoAndGoImplyTheirToolchain) {
   const std::string workloads = "workloads:\n  - name: a\n    run: [\"${bin:app}\"]\n";
   Config cargo = parse_config("version: 1\nbuild:\n  system: cargo\n  package: app\n  bins: [app]\n"
@@ -363,6 +371,9 @@ std::vector<BadCase> Cases() {
        {"0 <= x < 1"}},
       {"BudgetWord", kBase + "bench:\n  time_budget: fast\n", "7:16: bench.time_budget: ", {"invalid duration 'fast'"}},
       {"BenchTypo", kBase + "bench:\n  min_run: 3\n", "7:3: bench.min_run: ", {"did you mean 'min_runs'?"}},
+      {"MetricTypo", kBase + "bench:\n  metric: instruction\n", "7:11: bench.metric: ",
+       {"unknown metric 'instruction'", "did you mean 'instructions'?", "time, instructions or both"}},
+      {"MetricList", kBase + "bench:\n  metric: [time]\n", "7:11: bench.metric: ", {"expected a string"}},
       {"FailureModeTypo", kBase + "merge:\n  failure_mode: anyy\n", "7:17: merge.failure_mode: ",
        {"unknown failure_mode 'anyy'", "did you mean 'any'?", "any, all or warn"}},
       {"MergeList", kBase + "merge: [any]\n", "6:8: merge: ", {"expected a map with keys failure_mode", "got a list"}},
