@@ -441,7 +441,8 @@ Config parse_config(const std::string& text, const fs::path& file) {
 Config load_config(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec))
-    throw UsageError("cannot read configuration '" + file.string() + "': no such file");
+    throw UsageError("cannot read configuration '" + file.string() + "': no such file (run `pgo init` in the "
+                     "project to write one, or name the project with -C DIR or the file with --config FILE)");
   if (fs::is_directory(file, ec))
     throw UsageError("cannot read configuration '" + file.string() + "': it is a directory");
   std::ifstream in(file, std::ios::binary);

@@ -195,7 +195,7 @@ long long get_int(const Reader& r, const Value& v, long long min) {
   if (ec != std::errc() || end != s.data() + s.size() || s.empty())
     r.fail(v, "expected an integer, got '" + s + "'");
   if (out < min) r.fail(v, "must be at least " + std::to_string(min) + ", got " + s);
-  if (out > 1000000000) r.fail(v, "is too large: " + s);
+  if (out > 1000000000) r.fail(v, "is too large: " + s + " (at most 1000000000)");
   return out;
 }
 
@@ -234,7 +234,7 @@ double get_duration(const Reader& r, const Value& v) {
     r.fail(v, "invalid duration '" + s + "'; write seconds (30, 2.5) or a number with a unit ms, s, m, h or d "
               "(500ms, 30s, 10m, 1.5h, 30d)");
   if (*d <= 0) r.fail(v, "must be greater than zero, got '" + s + "'");
-  if (*d > 1e8) r.fail(v, "is too large: '" + s + "'");
+  if (*d > 1e8) r.fail(v, "is too large: '" + s + "' (at most 100000000 s, about 3 years)");
   return *d;
 }
 

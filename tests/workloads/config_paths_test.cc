@@ -63,6 +63,33 @@ TEST_F(ConfigPaths, MissingStdinNamesFileLineAndKey) {
   EXPECT_NE(m.find("reads its standard input from it"), std::string::npos) << m;
 }
 
+TEST_F(ConfigPaths, MissingConfigSuggestsInitAndOptions) {
+  try {
+    load_config(dir_ / "nothere" / "pgo.yaml");
+    FAIL() << "loaded";
+  } catch (const Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("no such file (run `pgo init` in the project to write one, or name the project with -C DIR"),
+              std::string::npos)
+        << m;
+  }
+}
+
+TEST(ConfigLimits, TooLargeValuesSayTheLimit) {
+  auto message = [](const std::string& extra) {
+    try {
+      parse_config("version: 1\ntoolchains: [gcc]\nworkloads:\n  - name: a\n    run: [x]\n" + extra, "p.yaml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(message("    timeout: 1000000000s\n").find("is too large: '1000000000s' (at most 100000000 s"),
+            std::string::npos);
+  EXPECT_NE(message("    repeat: 2000000000\n").find("is too large: 2000000000 (at most 1000000000)"),
+            std::string::npos);
+}
+
 TEST(ConfigWeights, HugeWeightIsRefusedWithTheLimit) {
   try {
     parse_config("version: 1\ntoolchains: [gcc]\nworkloads:\n  - name: a\n    run: [x]\n    weight: 1e19\n", "p.yaml");
