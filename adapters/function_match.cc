@@ -24,6 +24,11 @@ double FunctionMatch::weighted_match() const {
   return static_cast<double>(unchanged_count) / static_cast<double>(total_count);
 }
 
+double FunctionMatch::compared_share() const {
+  if (profile_count == 0) return 1.0;
+  return std::min(1.0, static_cast<double>(total_count) / static_cast<double>(profile_count));
+}
+
 namespace {
 
 uint64_t saturating_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }

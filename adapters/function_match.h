@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,15 @@ struct MismatchedFunction {
   double share = 0;  // of the profile's total count
 };
 
+// Entries whose comparison rests on a dependency's version rather than its source (Go: the
+// edges of a dependency module's callers, and module edges into a dependency). The format
+// files them by package; orchestrator/staleness.h weighs them with the module versions
+// recorded then and now.
+struct DependencyEntries {
+  size_t entries = 0;
+  uint64_t count = 0;
+};
+
 struct FunctionMatch {
   bool available = false;      // false: this format cannot match yet (see note)
   std::string note;            // why not available, or a caveat
@@ -46,12 +56,20 @@ struct FunctionMatch {
   uint64_t total_count = 0;
   uint64_t unchanged_count = 0;
   std::vector<MismatchedFunction> mismatched;  // changed and removed, hottest first
+  // The whole profile's weight, compared or not (Go leaves the runtime's and the standard
+  // library's edges out); 0 when every entry was compared.
+  uint64_t profile_count = 0;
+  // By package; not in the counts above until weighed (apply_dependency_versions).
+  std::map<std::string, DependencyEntries> dependency_entries;
 
   // Plain share of the profile's functions that are unchanged; 1 for an empty profile.
   double function_match() const;
   // Share of the profile's counts in unchanged functions; the plain share when no
   // function has a count.
   double weighted_match() const;
+  // Share of the profile's weight that the counts above cover: total_count / profile_count,
+  // 1 when profile_count is 0 (everything compared).
+  double compared_share() const;
 };
 
 // Compares a stored profile's functions with the current code's. A key present in the

@@ -40,7 +40,8 @@ struct ProfileSummary {
   size_t functions = 0;
   size_t functions_with_counts = 0;
   uint64_t total_count = 0;
-  std::vector<FunctionCount> hottest;  // at most 10, hottest first
+  std::vector<FunctionCount> hottest;  // at most 10, hottest first (Go: the project's own first)
+  std::vector<std::string> warnings;   // the format's doubts about the profile (Go: too few samples)
 };
 
 // What the optimized build's compiler said about the profile.

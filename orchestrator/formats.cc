@@ -16,7 +16,8 @@ std::unique_ptr<ProfileFormat> make_profile_format(const Toolchain& toolchain, c
   if (id == "go")
     return std::make_unique<PprofProfileFormat>(toolchain.c_compiler.empty() ? std::filesystem::path("go")
                                                                              : toolchain.c_compiler,
-                                                "go" + toolchain.compiler_version, context.runner);
+                                                "go" + toolchain.compiler_version, context.runner,
+                                                context.instrumented_build_dir);
   if (id == "GNU") {
     GccFormatOptions options;
     options.profile_dir = context.profile_dir;

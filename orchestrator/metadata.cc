@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "orchestrator/dependencies.h"
 #include "orchestrator/report/report.h"
 #include "orchestrator/store.h"
 #include "support/hash.h"
@@ -107,6 +108,8 @@ nlohmann::json profile_metadata(const MetadataInputs& in) {
        {{"root", fs::relative(source_dir, c.project_dir).string()},
         {"git_commit", git_commit(c.project_dir)},
         {"files", files}}},
+      // Module (go.mod) or crate (Cargo.lock) versions: dependency drift in `pgo status`.
+      {"dependencies", dependency_metadata(c.build.system, source_dir, c.project_dir)},
       {"workloads_fingerprint", workloads_fingerprint(c)},
       {"speedup", in.speedup},
   };

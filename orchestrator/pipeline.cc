@@ -93,6 +93,10 @@ class ToolchainPipeline {
     if (summary.functions_with_counts == 0)
       throw WorkloadError("the merged " + tc + " profile has no function with a non-zero count: the training "
                           "workloads did not exercise the instrumented targets (" + join(targets, ", ") + ")");
+    for (const std::string& w : summary.warnings) {  // the format's doubts (Go: too few samples)
+      report_.warnings.push_back(tc + ": " + w);
+      progress_.note("warning: " + tc + ": " + w);
+    }
 
     request.kind = BuildKind::Optimized;
     request.build_dir = store_.build_dir(tc, "optimized");

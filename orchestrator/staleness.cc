@@ -161,6 +161,28 @@ std::optional<double> age_in_days(const std::string& created, std::chrono::syste
   return seconds / 86400.0;
 }
 
+void apply_dependency_versions(ProfileStatus& s, const json& stored, const json& current, const std::string& system) {
+  s.dependency_drift = dependency_drift(stored, current);
+  if (s.match && s.match->available) weigh_dependency_entries(*s.match, s.dependency_drift, stored);
+  if (system == "cargo" && !s.dependency_drift.empty()) {
+    for (auto& d : s.dependency_drift) d.holds_profile = true;
+    s.notes.push_back(
+        "Rust: a dependency change renames the symbols of every crate that depends on it (the crate hash in each "
+        "mangled name changes with its dependencies' versions), so the profile's functions of those crates, the "
+        "program's own included, no longer match: most of the profile is lost (docs/staleness.md)");
+  }
+  for (const auto& d : s.dependency_drift)
+    if (!d.holds_profile) s.notes.push_back("dependency changed, none of the profile's weight in it: " + describe(d, 0));
+  if (!s.match || !s.match->available) return;
+  const FunctionMatch& m = *s.match;
+  if (m.functions == 0)
+    s.notes.push_back("nothing of the profile could be compared with the current code (no weighted match); the "
+                      "verdict rests on the toolchain, flag and dependency checks alone");
+  else if (m.compared_share() < kSmallComparedShare)
+    s.notes.push_back("the verdict covers only " + percent(m.compared_share()) +
+                      " of the profile's weight (the rest is checked by the toolchain check only)");
+}
+
 void judge(ProfileStatus& s, const StalenessSpec& thresholds) {
   s.reasons.clear();
   if (s.skipped) {
@@ -171,7 +193,11 @@ void judge(ProfileStatus& s, const StalenessSpec& thresholds) {
   if (!s.error.empty()) s.reasons.push_back(s.error);
   for (const auto& d : s.toolchain_drift) s.reasons.push_back("toolchain drift: " + d);
   for (const auto& d : s.flag_drift) s.reasons.push_back("flag drift: " + d);
-  if (s.match && s.match->available && s.match->weighted_match() < thresholds.min_weighted_match) {
+  uint64_t profile_count = s.match ? std::max(s.match->profile_count, s.match->total_count) : 0;
+  for (const auto& d : s.dependency_drift)
+    if (d.holds_profile) s.reasons.push_back("dependency drift: " + describe(d, profile_count));
+  bool compared = s.match && s.match->available && s.match->functions > 0;
+  if (compared && s.match->weighted_match() < thresholds.min_weighted_match) {
     std::string r = "weighted function match " + percent(s.match->weighted_match()) + " is below " +
                     percent(thresholds.min_weighted_match) + " (staleness.min_weighted_match)";
     if (!s.match->mismatched.empty()) {
@@ -190,6 +216,19 @@ void judge(ProfileStatus& s, const StalenessSpec& thresholds) {
 }
 
 namespace {
+
+json dependency_drift_json(const ProfileStatus& s) {
+  json out = json::array();
+  uint64_t profile_count = s.match ? std::max(s.match->profile_count, s.match->total_count) : 0;
+  for (const auto& d : s.dependency_drift)
+    out.push_back({{"module", d.module},
+                   {"then", d.then},
+                   {"now", d.now},
+                   {"holds_profile", d.holds_profile},
+                   {"entries", d.entries},
+                   {"share", profile_count ? static_cast<double>(d.count) / static_cast<double>(profile_count) : 0.0}});
+  return out;
+}
 
 json cost_to_json(const StalenessCost& cost) {
   json workloads = json::array();
@@ -248,14 +287,18 @@ json status_to_json(const std::vector<ProfileStatus>& statuses, const StalenessS
               {"speedup", s.speedup > 0 ? json(s.speedup) : json()},
               {"toolchain_drift", s.toolchain_drift},
               {"flag_drift", s.flag_drift},
+              {"dependency_drift", dependency_drift_json(s)},
               {"changed_files", changed},
               {"commits_since", s.commits_since ? json(*s.commits_since) : json()},
               {"function_match", json()},
               {"weighted_match", json()}};
+    p["compared_share"] = json();
     if (s.match && s.match->available) {
       const FunctionMatch& m = *s.match;
-      p["function_match"] = m.function_match();
-      p["weighted_match"] = m.weighted_match();
+      bool compared = m.functions > 0;  // "0 compared" is no match, never 100%
+      p["function_match"] = compared ? json(m.function_match()) : json();
+      p["weighted_match"] = compared ? json(m.weighted_match()) : json();
+      p["compared_share"] = m.compared_share();
       p["functions"] = {{"total", m.functions}, {"unchanged", m.unchanged}, {"changed", m.changed},
                         {"removed", m.removed}, {"added", m.added}};
       json mismatched = json::array();

@@ -15,6 +15,7 @@
 
 #include "adapters/build_system.h"
 #include "adapters/function_match.h"
+#include "orchestrator/dependencies.h"
 #include "workloads/config.h"
 
 namespace pgo {
@@ -73,6 +74,7 @@ struct ProfileStatus {
   double speedup = 0;              // measured at creation; 0 when not benchmarked
   std::vector<std::string> toolchain_drift;
   std::vector<std::string> flag_drift;
+  std::vector<DependencyDrift> dependency_drift;  // recorded module/crate versions that changed
   std::vector<FileChange> changed_files;
   std::optional<int> commits_since;  // when both then and now are in git
   std::optional<FunctionMatch> match;  // absent when not attempted (drift, error, missing)
@@ -102,8 +104,20 @@ std::vector<FileChange> source_drift(const nlohmann::json& stored_files,
 // Days from an ISO 8601 UTC stamp ("2025-01-31T12:00:00Z") to `now`; nullopt if malformed.
 std::optional<double> age_in_days(const std::string& created, std::chrono::system_clock::time_point now);
 
-// Sets stale and reasons from the facts: missing or unreadable, toolchain or flag drift,
-// weighted match below the threshold, older than max_age. Source drift alone and a
+// Below this share of the profile's weight compared, a verdict says it covers a small slice.
+inline constexpr double kSmallComparedShare = 0.5;
+
+// After the function match: the dependency drift between the stored and the current
+// "dependencies" metadata (dependencies.h), the match's dependency entries weighed by it,
+// and notes: drifted modules that hold none of the profile's weight, the Rust renaming
+// (build system cargo: every change counts as holding profile), a match that compared
+// nothing or only a small share of the profile's weight.
+void apply_dependency_versions(ProfileStatus& status, const nlohmann::json& stored, const nlohmann::json& current,
+                               const std::string& build_system);
+
+// Sets stale and reasons from the facts: missing or unreadable, toolchain, flag or
+// dependency drift (of a module holding profile weight), weighted match below the
+// threshold (a match that compared nothing has none), older than max_age. Source drift alone and a
 // format that cannot match yet are notes, not reasons.
 void judge(ProfileStatus& status, const StalenessSpec& thresholds);
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "orchestrator/build_systems.h"
+#include "orchestrator/dependencies.h"
 #include "orchestrator/formats.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/pipeline.h"
@@ -150,6 +151,12 @@ class ToolchainStatus {
       }
       if (!s->match->note.empty()) s->notes.push_back(s->match->note);  // why none, or a caveat (Go: edges)
     }
+    // Module and crate versions then and now: dependency drift, and the Go edges it decides.
+    json dependencies = dependency_metadata(config_.build.system, config_.project_dir / config_.build.source_dir,
+                                            config_.project_dir);
+    for (auto& [s, meta] : readable)
+      if (s->error.empty() && !s->profile.empty())
+        apply_dependency_versions(*s, meta.value("dependencies", json()), dependencies, config_.build.system);
     if (options_.cost) measure_cost(readable, format.get(), request, current);
   }
 
@@ -270,8 +277,9 @@ std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions&
 
 namespace {
 
+// "-" also when nothing was compared: "0/0" is no match, never 100%.
 std::string pct(const std::optional<FunctionMatch>& m, bool weighted) {
-  if (!m || !m->available) return "-";
+  if (!m || !m->available || m->functions == 0) return "-";
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.1f%%", 100 * (weighted ? m->weighted_match() : m->function_match()));
   return buf;
@@ -316,17 +324,19 @@ void print_status_table(const std::vector<ProfileStatus>& statuses, const Stalen
     out << "No stored profiles (run pgo build).\n";
     return;
   }
-  const std::vector<std::string> head = {"TARGET", "TOOLCHAIN", "STATUS", "WEIGHTED", "FUNCTIONS", "FILES", "AGE", "SPEEDUP"};
+  const std::vector<std::string> head = {"TARGET", "TOOLCHAIN", "STATUS", "WEIGHTED", "COMPARED", "FUNCTIONS", "FILES",
+                                         "AGE", "SPEEDUP"};
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : statuses) {
-    char age[32] = "-", speedup[32] = "-", functions[48] = "-";
+    char age[32] = "-", speedup[32] = "-", functions[48] = "-", compared[16] = "-";  // compared: share of the weight
     if (!s.created.empty()) std::snprintf(age, sizeof age, "%.1fd", s.age_days);
     if (s.speedup > 0) std::snprintf(speedup, sizeof speedup, "%.3fx", s.speedup);
     if (s.match && s.match->available)
       std::snprintf(functions, sizeof functions, "%zu/%zu (%s)", s.match->unchanged, s.match->functions,
                     pct(s.match, false).c_str());
+    if (s.match && s.match->available) std::snprintf(compared, sizeof compared, "%.1f%%", 100 * s.match->compared_share());
     std::string state = s.skipped ? "unchecked" : s.missing ? "MISSING" : s.stale ? "STALE" : "fresh";
-    rows.push_back({s.target, s.toolchain, state, pct(s.match, true), functions,
+    rows.push_back({s.target, s.toolchain, state, pct(s.match, true), compared, functions,
                     s.missing ? "-" : std::to_string(s.changed_files.size()), age, speedup});
   }
   std::vector<size_t> width(head.size());

@@ -150,6 +150,8 @@ const std::map<std::string, GoBuildSystem::Target>& GoBuildSystem::targets() {
     bool pattern = p.import_path.find("...") != std::string::npos;
     if (!p.error.empty()) throw UsageError(where + p.import_path + ": " + p.error);
     if (p.name != "main") {
+      // Without build.packages, a library module's test binaries can be its only targets.
+      if (config_.build.packages.empty()) continue;
       bool listed = std::find(patterns.begin(), patterns.end(), p.import_path) != patterns.end();
       if (patterns.size() == 1 || listed || !pattern)
         throw UsageError(where + p.import_path + " is package " + p.name +

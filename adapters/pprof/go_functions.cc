@@ -47,12 +47,21 @@ type call struct {
 	Name string `json:"name"`
 }
 
+// A range statement: a range-over-func loop's body becomes a function of its own, F-rangeN,
+// whose start line is the for keyword's (syntax cannot tell which loops range over a
+// function, so every range statement is listed).
+type loop struct {
+	Line int `json:"line"`
+	End  int `json:"end_line"`
+}
+
 type function struct {
-	Name  string `json:"name"`
-	File  string `json:"file"`
-	Start int    `json:"start_line"`
-	End   int    `json:"end_line"`
-	Calls []call `json:"calls"`
+	Name   string `json:"name"`
+	File   string `json:"file"`
+	Start  int    `json:"start_line"`
+	End    int    `json:"end_line"`
+	Calls  []call `json:"calls"`
+	Ranges []loop `json:"ranges"`
 }
 
 type scanner struct {
@@ -86,8 +95,28 @@ func receiverName(e ast.Expr) string {
 	return name
 }
 
+// Names of struct fields of function type in the scanned packages: x.less(a, b) through
+// such a field calls whatever function the field holds, which syntax cannot name.
+var funcFields = map[string]bool{}
+
+func collectFuncFields(f *ast.File) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		if st, ok := n.(*ast.StructType); ok {
+			for _, field := range st.Fields.List {
+				if _, isFunc := field.Type.(*ast.FuncType); isFunc {
+					for _, name := range field.Names {
+						funcFields[name.Name] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+}
+
 // The name a call is made through: f(), x.f(), f[T](); "" for anything else (a closure
-// called in place, a function value held in a local variable, a call's result).
+// called in place, a function value held in a local variable or a struct field of function
+// type, a call's result).
 func callName(fun ast.Expr) string {
 	for {
 		switch t := fun.(type) {
@@ -106,6 +135,9 @@ func callName(fun ast.Expr) string {
 			}
 			return t.Name
 		case *ast.SelectorExpr:
+			if funcFields[t.Sel.Name] {
+				return ""
+			}
 			return t.Sel.Name
 		}
 		return ""
@@ -117,11 +149,13 @@ func (s *scanner) line(p token.Pos) int { return s.fset.Position(p).Line }
 // Adds the function `name` whose func keyword is at `start` and body is `body`; closures
 // inside it are named name.func1, name.func2, ... and, nested, name.funcN.1, ...
 func (s *scanner) add(name string, start token.Pos, body *ast.BlockStmt, nested bool) {
-	f := function{Name: name, File: s.file, Start: s.line(start), End: s.line(body.Rbrace), Calls: []call{}}
+	f := function{Name: name, File: s.file, Start: s.line(start), End: s.line(body.Rbrace), Calls: []call{}, Ranges: []loop{}}
 	index := len(s.out)
 	s.out = append(s.out, f)
 	closures := 0
-	var calls []call
+	var calls, deferred []call
+	var ranges []loop
+	exits := []int{s.line(body.Rbrace)}
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch t := n.(type) {
 		case *ast.FuncLit:
@@ -134,10 +168,24 @@ func (s *scanner) add(name string, start token.Pos, body *ast.BlockStmt, nested 
 			return false
 		case *ast.CallExpr:
 			calls = append(calls, call{Line: s.line(t.Lparen), Name: callName(t.Fun)})
+		case *ast.RangeStmt:
+			ranges = append(ranges, loop{Line: s.line(t.For), End: s.line(t.Body.Rbrace)})
+		case *ast.DeferStmt:
+			deferred = append(deferred, call{Name: callName(t.Call.Fun)})
+		case *ast.ReturnStmt:
+			exits = append(exits, s.line(t.Return))
 		}
 		return true
 	})
+	// A deferred call runs, and is profiled, where the function returns: at each return
+	// statement and at the closing brace.
+	for _, d := range deferred {
+		for _, line := range exits {
+			calls = append(calls, call{Line: line, Name: d.Name})
+		}
+	}
 	s.out[index].Calls = append(s.out[index].Calls, calls...)
+	s.out[index].Ranges = append(s.out[index].Ranges, ranges...)
 }
 
 func (s *scanner) decl(prefix string, d *ast.FuncDecl) {
@@ -187,15 +235,23 @@ func main() {
 		os.Exit(1)
 	}
 	s := &scanner{fset: token.NewFileSet()}
+	parsed := map[string]*ast.File{}
 	for _, p := range pkgs {
-		s.inits = 0
-		globs := 0
 		for _, file := range p.Files {
 			f, err := parser.ParseFile(s.fset, file, nil, 0)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
+			parsed[file] = f
+			collectFuncFields(f)
+		}
+	}
+	for _, p := range pkgs {
+		s.inits = 0
+		globs := 0
+		for _, file := range p.Files {
+			f := parsed[file]
 			s.file = file
 			for _, d := range f.Decls {
 				switch t := d.(type) {
@@ -238,6 +294,8 @@ std::vector<GoFunction> parse_go_functions(std::string_view text, const std::str
       fn.start_line = f.at("start_line").get<int64_t>();
       fn.end_line = f.at("end_line").get<int64_t>();
       for (const auto& c : f.at("calls")) fn.calls.push_back({c.at("line").get<int64_t>(), c.at("name").get<std::string>()});
+      if (f.contains("ranges"))
+        for (const auto& r : f.at("ranges")) fn.ranges.push_back({r.at("line").get<int64_t>(), r.at("end_line").get<int64_t>()});
       out.push_back(std::move(fn));
     }
   } catch (const json::exception& e) {

@@ -24,12 +24,21 @@ struct GoCall {
                      // name (a function value in a variable, a closure called in place)
 };
 
+// A range statement of a function's own body: the for keyword's line and the closing
+// brace's. A range-over-func loop body is compiled as a function F-rangeN starting at
+// the for keyword; syntax alone cannot tell which loops range over a function.
+struct GoRange {
+  int64_t line = 0;
+  int64_t end_line = 0;
+};
+
 struct GoFunction {
   std::string name;  // "example.com/m/kernels.(*T).M", "main.main.func1", "pkg.Map[...]"
   std::string file;
   int64_t start_line = 0;  // the func keyword
   int64_t end_line = 0;    // the closing brace
   std::vector<GoCall> calls;  // in the function's own body (closures have their own)
+  std::vector<GoRange> ranges;  // range statements of its own body, nested ones too
 };
 
 // The analyzer's Go source.

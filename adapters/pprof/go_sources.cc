@@ -1,5 +1,6 @@
 #include "adapters/pprof/go_sources.h"
 
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -37,6 +38,23 @@ std::string go_symbol_package(std::string_view name) {
   size_t slash = head.rfind('/');
   size_t dot = head.find('.', slash == std::string_view::npos ? 0 : slash + 1);
   return std::string(head.substr(0, dot));
+}
+
+std::string go_module_of_file(std::string_view file, std::string* version) {
+  constexpr std::string_view kCache = "/pkg/mod/";
+  size_t root = file.rfind(kCache);
+  if (root == std::string_view::npos) return "";
+  std::string_view rest = file.substr(root + kCache.size());
+  size_t at = rest.find('@');
+  if (at == std::string_view::npos || rest.starts_with("cache/")) return "";
+  size_t end = rest.find('/', at);
+  if (version) *version = std::string(rest.substr(at + 1, end == std::string_view::npos ? std::string_view::npos : end - at - 1));
+  std::string module;
+  for (size_t i = 0; i < at; ++i) {
+    if (rest[i] == '!' && i + 1 < at) module += static_cast<char>(std::toupper(static_cast<unsigned char>(rest[++i])));
+    else module += rest[i];
+  }
+  return module;
 }
 
 std::vector<GoSourcePackage> go_sources_from_list(std::string_view text, bool program, std::string* module_path) {

@@ -35,6 +35,11 @@ std::string go_symbol_prefix(std::string_view import_path, bool program_main = f
 // "example.com/m/kernels" (up to the first '.' after the last '/', brackets skipped).
 std::string go_symbol_package(std::string_view function_name);
 
+// The module a source file of the module cache belongs to: ".../pkg/mod/github.com/!foo/bar@v1.2.0/x.go"
+// -> "github.com/Foo/bar" (the cache's "!x" case escaping undone), `version` "v1.2.0";
+// "" for any other file (the main module, the standard library, a replace directory).
+std::string go_module_of_file(std::string_view file, std::string* version = nullptr);
+
 // The main module's packages of one binary from `go list -deps [-test] -json=...` of its
 // package: only packages of the main module (Module.Main), a test variant
 // ("p [p.test]") replacing its plain package, the generated test main left out.

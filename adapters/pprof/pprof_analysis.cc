@@ -27,6 +27,7 @@ int require_value_index(const PprofProfile& profile, const std::string& name) {
 struct Frame {
   uint64_t address = 0;
   std::string name;  // empty: no function
+  std::string file;  // not part of the key
   int64_t start_line = 0;
   int64_t line = 0;
   auto key() const { return std::tie(address, name, start_line, line); }
@@ -35,8 +36,8 @@ struct Frame {
 };
 
 Frame frame(uint64_t address, const PprofFunction* fn, int64_t line) {
-  if (!fn) return {address, "", 0, 0};
-  return {address, fn->name, fn->start_line, line};
+  if (!fn) return {address, "", "", 0, 0};
+  return {address, fn->name, fn->filename, fn->start_line, line};
 }
 
 }  // namespace
@@ -76,6 +77,21 @@ PprofSummary summarize_pprof(const PprofProfile& profile, const std::string& nam
   return s;
 }
 
+int64_t pprof_sample_count(const PprofProfile& profile, const PprofSummary& summary) {
+  const PprofValueType& type = profile.sample_types.at(static_cast<size_t>(summary.value_index));
+  if (type.type == "samples" || profile.period <= 0) return summary.samples;
+  return summary.samples / profile.period;
+}
+
+std::vector<std::string> go_profile_quality_warnings(int64_t samples) {
+  if (samples >= kGoMinProfileSamples) return {};
+  return {"the Go profile holds only " + std::to_string(samples) + " CPU samples (fewer than " +
+          std::to_string(kGoMinProfileSamples) + "; Go samples at 100 Hz, so that is " +
+          std::to_string(samples / 100) + "." + std::to_string(samples % 100 / 10) +
+          " s of CPU time): its hot call sites are chosen by noise. Train longer: give the workloads `repeat:` "
+          "or larger inputs (docs/adapters/go.md)"};
+}
+
 PprofCallEdges pprof_call_edges(const PprofProfile& profile, const std::string& name) {
   int index = require_value_index(profile, name);
   PprofCallEdges out;
@@ -102,6 +118,7 @@ PprofCallEdges pprof_call_edges(const PprofProfile& profile, const std::string& 
       const Frame& callee = frames[i];
       if (caller == callee || !seen_edges.insert({caller, callee}).second) continue;
       weight[{caller.name, callee.name, caller.line - caller.start_line}] += w;
+      out.caller_files.emplace(caller.name, caller.file);
       out.total_weight += w;
     }
   }

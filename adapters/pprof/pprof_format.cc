@@ -1,6 +1,7 @@
 #include "adapters/pprof/pprof_format.h"
 
 #include <algorithm>
+#include <set>
 #include <system_error>
 
 #include "adapters/pprof/go_edge_match.h"
@@ -43,8 +44,10 @@ std::vector<WeightedInput> expand(const std::vector<WeightedInput>& inputs, std:
 
 }  // namespace
 
-PprofProfileFormat::PprofProfileFormat(fs::path go, std::string go_version, ProcessRunner& runner)
-    : go_(std::move(go)), go_version_(std::move(go_version)), runner_(runner) {}
+PprofProfileFormat::PprofProfileFormat(fs::path go, std::string go_version, ProcessRunner& runner,
+                                       fs::path instrumented_dir)
+    : go_(std::move(go)), go_version_(std::move(go_version)), runner_(runner),
+      instrumented_dir_(std::move(instrumented_dir)) {}
 
 Flags PprofProfileFormat::instrument_flags(const BuildRequest&) const { return Flags{{"-pgo=off"}, {}}; }
 
@@ -124,12 +127,34 @@ MergeResult PprofProfileFormat::merge(const std::vector<WeightedInput>& inputs, 
 }
 
 ProfileSummary PprofProfileFormat::summarize(const fs::path& merged) const {
-  PprofSummary s = summarize_pprof(read_pprof(merged), merged.string());
+  PprofProfile profile = read_pprof(merged);
+  PprofSummary s = summarize_pprof(profile, merged.string());
   ProfileSummary out;
   out.functions = s.functions;
   out.functions_with_counts = s.functions_with_samples;
   out.total_count = static_cast<uint64_t>(std::max<int64_t>(0, s.samples));
-  for (const auto& f : s.by_flat) {
+  out.warnings = go_profile_quality_warnings(pprof_sample_count(profile, s));
+  // The project's own functions: the main module's packages the instrumented build listed;
+  // without that list (a stored or sharded profile), whatever is not the standard library.
+  std::set<std::string> packages;
+  std::string module;
+  std::error_code ec;
+  if (!instrumented_dir_.empty() && fs::exists(instrumented_dir_ / kGoSourcesFileName, ec)) {
+    try {
+      GoSources sources = read_go_sources(instrumented_dir_ / kGoSourcesFileName);
+      module = sources.module_path;
+      for (const auto& [_, list] : sources.targets)
+        for (const auto& p : list) packages.insert(p.prefix);
+    } catch (const Error&) {
+    }
+  }
+  auto own = [&](const std::string& name) {
+    std::string pkg = go_symbol_package(name);
+    if (!module.empty()) return packages.count(pkg) > 0 || pkg == go_symbol_prefix(module) || pkg.starts_with(module + "/");
+    std::string first = pkg.substr(0, pkg.find('/'));
+    return pkg == "main" || (name.find('.') != std::string::npos && first.find('.') != std::string::npos);
+  };
+  for (const auto& f : own_functions_first(s.by_flat, own)) {
     if (out.hottest.size() >= 10 || f.flat <= 0) break;
     out.hottest.push_back({f.name, static_cast<uint64_t>(f.flat)});
   }

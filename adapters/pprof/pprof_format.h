@@ -23,8 +23,11 @@ inline constexpr const char* kGoProfileSubdir = "pprof";
 
 class PprofProfileFormat : public ProfileFormat {
  public:
-  // `go` runs `go tool pprof`; `runner` must outlive this object.
-  PprofProfileFormat(std::filesystem::path go, std::string go_version, ProcessRunner& runner);
+  // `go` runs `go tool pprof`; `runner` must outlive this object. `instrumented_dir`, when
+  // given, is the instrumented build's directory, whose list of the main module's packages
+  // (go_sources.h) tells the project's own functions from the rest in summaries.
+  PprofProfileFormat(std::filesystem::path go, std::string go_version, ProcessRunner& runner,
+                     std::filesystem::path instrumented_dir = {});
 
   std::string name() const override { return "pprof"; }
   std::string merged_extension() const override { return ".pprof"; }
@@ -40,7 +43,8 @@ class PprofProfileFormat : public ProfileFormat {
   MergeResult merge(const std::vector<WeightedInput>& inputs, const std::filesystem::path& out,
                     FailureMode mode, int jobs) const override;
   // functions: distinct functions; with counts: those with self samples; total: samples;
-  // hottest: by self samples.
+  // hottest: by self samples, the main module's functions first (without the package list:
+  // those outside the standard library); warnings: fewer than kGoMinProfileSamples samples.
   ProfileSummary summarize(const std::filesystem::path& merged) const override;
   ProfileDiagnostics scan_build_output(std::string_view output) const override;
   std::string format_version(const Toolchain& toolchain) const override;
@@ -59,6 +63,7 @@ class PprofProfileFormat : public ProfileFormat {
   std::filesystem::path go_;
   std::string go_version_;
   ProcessRunner& runner_;
+  std::filesystem::path instrumented_dir_;
 };
 
 }  // namespace pgo

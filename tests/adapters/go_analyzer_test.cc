@@ -4,6 +4,7 @@
 // profile is an error naming the file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
@@ -12,6 +13,7 @@
 #include "adapters/pprof/go_edge_match.h"
 #include "adapters/pprof/go_functions.h"
 #include "adapters/pprof/go_sources.h"
+#include "adapters/pprof/pprof_analysis.h"
 #include "adapters/pprof/pprof_format.h"
 #include "adapters/pprof/pprof_reader.h"
 #include "support/error.h"
@@ -257,6 +259,186 @@ TEST(GoFunctionMatch, AProgramsOwnProfileMatchesItsSource) {
     all += "\n" + mm.name + " " + std::to_string(mm.count);
   }
   EXPECT_TRUE(found) << all;
+  fs::remove_all(dir);
+}
+
+// The names cmd/compile makes when it inlines and rewrites, in a program that writes its own
+// CPU profile: a closure of a function inlined into another (main.sumAll.(*Tree[...]).All.func1,
+// and lib's inlined into main.crossSum, renumbered in crossSum's closures), range-over-func
+// loop bodies (main.sumAll-range1, nested crossSum-range1-range3 behind an inlining prefix),
+// a call through a struct field of function type, and a deferred call (profiled at the
+// return). An unchanged tree matches completely.
+constexpr const char* kInliningMain = R"(package main
+
+import (
+	"fmt"
+	"iter"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"example.com/t/lib"
+)
+
+type Tree[T any] struct{ xs []T }
+
+func (t *Tree[T]) Add(x T) { t.xs = append(t.xs, x) }
+
+func (t *Tree[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for _, x := range t.xs {
+			if !yield(x) {
+				return
+			}
+		}
+	}
+}
+
+func sumAll(t *Tree[int]) int {
+	s := 0
+	for x := range t.All() {
+		s += mix(x)
+	}
+	return s
+}
+
+func crossSum(t *lib.Tree[int]) int {
+	s := 0
+	for x := range t.All() {
+		for y := range t.All() {
+			s += mix(x ^ y)
+			if y > 20 {
+				break
+			}
+		}
+	}
+	lib.Each(t.Xs, func(x int) { s += mix(x) })
+	return s
+}
+
+type counter struct{ less func(a, b int) bool }
+
+func (c *counter) ordered(xs []int) (n int) {
+	defer c.done()
+	for i := 1; i < len(xs); i++ {
+		if c.less(xs[i-1], xs[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+var finished int
+
+//go:noinline
+func (c *counter) done() { finished++ }
+
+//go:noinline
+func mix(x int) int { return x*31 ^ x>>3 }
+
+//go:noinline
+func less(a, b int) bool { return mix(a) < mix(b) }
+
+func work(d time.Duration) int {
+	t := &Tree[int]{}
+	for i := 0; i < 1000; i++ {
+		t.Add(i)
+	}
+	c := &counter{less: less}
+	total := 0
+	for start := time.Now(); time.Since(start) < d; {
+		for k := 0; k < 20; k++ {
+			total += sumAll(t)
+		}
+		total += crossSum(&lib.Tree[int]{Xs: t.xs}) + c.ordered(t.xs)
+	}
+	return total
+}
+
+func main() {
+	f, err := os.Create(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	pprof.StartCPUProfile(f)
+	fmt.Println(work(1500 * time.Millisecond))
+	pprof.StopCPUProfile()
+	f.Close()
+}
+)";
+
+constexpr const char* kInliningLib = R"(package lib
+
+import "iter"
+
+type Tree[T any] struct{ Xs []T }
+
+func (t *Tree[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for _, x := range t.Xs {
+			if !yield(x) {
+				return
+			}
+		}
+	}
+}
+
+func Each(xs []int, f func(int)) {
+	g := func(x int) { f(x + 1) }
+	for _, x := range xs {
+		g(x)
+	}
+}
+)";
+
+TEST(GoFunctionMatch, InlinedClosuresRangeBodiesFieldsAndDefersMatchTheirSource) {
+  fs::path dir = testing_go::temp_dir("inlining");
+  testing_go::write(dir / "go.mod", "module example.com/t\n\ngo 1.23\n");
+  testing_go::write(dir / "main.go", kInliningMain);
+  testing_go::write(dir / "lib" / "lib.go", kInliningLib);
+  ProcessResult r = testing_go::run({"go", "build", "-pgo=off", "-o", "app", "."}, dir, {}, dir / "build.log");
+  ASSERT_TRUE(r.ok()) << read_file(dir / "build.log");
+  fs::path stored = dir / "store" / "app" / "go.pprof";
+  fs::create_directories(stored.parent_path());
+  r = testing_go::run({(dir / "app").string(), stored.string()}, dir);
+  ASSERT_TRUE(r.ok()) << r.describe();
+
+  // The shapes this test is about are in the profile's edges.
+  std::set<std::string> callers;
+  for (const auto& e : pprof_call_edges(read_pprof(stored), stored.string()).edges) callers.insert(e.caller);
+  auto has = [&](const std::string& part) {
+    return std::any_of(callers.begin(), callers.end(), [&](const std::string& c) { return c.find(part) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("main.sumAll-range1")) << ::testing::PrintToString(callers);
+  EXPECT_TRUE(has("main.sumAll.(*Tree[go.shape.int]).All.func")) << ::testing::PrintToString(callers);
+  EXPECT_TRUE(has("crossSum-range1-range")) << ::testing::PrintToString(callers);
+
+  GoSources sources;
+  sources.module_path = "example.com/t";
+  sources.targets["app"] = {{"example.com/t", "main", {(dir / "main.go").string()}},
+                            {"example.com/t/lib", "example.com/t/lib", {(dir / "lib" / "lib.go").string()}}};
+  BuildRequest request;
+  request.build_dir = dir / "build";
+  write_go_sources(sources, request.build_dir / kGoSourcesFileName);
+  SystemProcessRunner runner;
+  PprofProfileFormat format("go", "go", runner);
+  FunctionMatch m = format.match(stored, request, {});
+  ASSERT_TRUE(m.available) << m.note;
+  EXPECT_GE(m.functions, 4u) << m.note;
+  std::string all = m.note;
+  for (const auto& mm : m.mismatched) all += "\n" + mm.name + " " + to_string(mm.change) + " " + std::to_string(mm.count);
+  EXPECT_DOUBLE_EQ(m.weighted_match(), 1.0) << all;
+  EXPECT_EQ(m.note.find("generated wrappers"), std::string::npos) << "range bodies are compared now: " << m.note;
+
+  // Two lines inserted in sumAll's loop body above the mix call: that range body's edge moves.
+  std::string edited = std::regex_replace(std::string(kInliningMain), std::regex("\t\ts \\+= mix\\(x\\)\n"),
+                                          "\t\ts += 0\n\t\ts += 0\n\t\ts += mix(x)\n");
+  ASSERT_NE(edited, kInliningMain);
+  testing_go::write(dir / "main.go", edited);
+  m = format.match(stored, request, {});
+  bool moved = false;
+  for (const auto& mm : m.mismatched) moved = moved || mm.name.starts_with("main.sumAll-range1 -> main.mix");
+  EXPECT_TRUE(moved) << m.note;
   fs::remove_all(dir);
 }
 

@@ -6,6 +6,7 @@
 #include "adapters/pprof/go_edge_match.h"
 #include "adapters/pprof/go_functions.h"
 #include "adapters/pprof/go_sources.h"
+#include "adapters/pprof/pprof_analysis.h"
 #include "support/error.h"
 
 namespace pgo {
@@ -20,14 +21,14 @@ GoCurrentCode current_code(int64_t simulate_start = 53, int64_t step_call_line =
   c.packages = {"main", kKernels};
   c.functions = {
       {"example.com/m/kernels.Simulate", "particles.go", simulate_start, simulate_start + 11,
-       {{step_call_line, "step"}}},
-      {"example.com/m/kernels.step", "particles.go", 14, 34, {}},
-      {"example.com/m/kernels.ApplyAll", "filter.go", 51, 57, {{54, "Apply"}}},
-      {"example.com/m/kernels.brightness.Apply", "filter.go", 17, 27, {}},
-      {"example.com/m/kernels.Run", "run.go", 10, 20, {{12, ""}, {15, "Sqrt"}, {18, "Println"}}},
-      {"example.com/m/kernels.Run.func1", "run.go", 11, 13, {}},
-      {"example.com/m/kernels.Map[...]", "gen.go", 5, 9, {{7, ""}}},  // f(x), f a parameter
-      {"main.main", "main.go", 20, 40, {{25, "Simulate"}}},
+       {{step_call_line, "step"}}, {}},
+      {"example.com/m/kernels.step", "particles.go", 14, 34, {}, {}},
+      {"example.com/m/kernels.ApplyAll", "filter.go", 51, 57, {{54, "Apply"}}, {}},
+      {"example.com/m/kernels.brightness.Apply", "filter.go", 17, 27, {}, {}},
+      {"example.com/m/kernels.Run", "run.go", 10, 20, {{12, ""}, {15, "Sqrt"}, {18, "Println"}}, {}},
+      {"example.com/m/kernels.Run.func1", "run.go", 11, 13, {}, {}},
+      {"example.com/m/kernels.Map[...]", "gen.go", 5, 9, {{7, ""}}, {}},  // f(x), f a parameter
+      {"main.main", "main.go", 20, 40, {{25, "Simulate"}}, {}},
   };
   return c;
 }
@@ -59,9 +60,11 @@ TEST(GoEdgeMatch, UnchangedCodeMatchesEveryComparedEdge) {
   EXPECT_DOUBLE_EQ(m.weighted_match(), 1.0);
   EXPECT_EQ(m.added, 0u);
   EXPECT_NE(m.note.find("call edges"), std::string::npos) << m.note;
-  EXPECT_NE(m.note.find("6 compared"), std::string::npos) << m.note;
+  EXPECT_NE(m.note.find("6 of main-module callers compared by source"), std::string::npos) << m.note;
   EXPECT_NE(m.note.find("1 into compiler-inserted runtime calls"), std::string::npos) << m.note;
-  EXPECT_NE(m.note.find("2 edge(s) of the runtime, standard library and dependencies"), std::string::npos) << m.note;
+  EXPECT_NE(m.note.find("2 edge(s) of the runtime and standard library"), std::string::npos) << m.note;
+  EXPECT_EQ(m.profile_count, 1807u);  // every edge's weight, compared or not
+  EXPECT_NEAR(m.compared_share(), 1000.0 / 1807.0, 1e-12);
 }
 
 // The write barrier is a package-less assembly symbol; a sample in it (the e2e test once
@@ -138,7 +141,7 @@ TEST(GoEdgeMatch, GeneratedWrappersAreNotCompared) {
   PprofCallEdges e;
   e.has_start_lines = true;
   e.edges = {{"example.com/m/kernels.Run.deferwrap1", 0, "fmt.Println", 5},
-             {"example.com/m/kernels.Run-range1", 1, "example.com/m/kernels.step", 5},
+             {"example.com/m/kernels.Run.gowrap2", 1, "example.com/m/kernels.step", 5},
              // The (*T).M wrapper of a value method, which its source does not have.
              {"example.com/m/kernels.(*brightness).Apply", -16, "example.com/m/kernels.brightness.Apply", 5}};
   e.total_weight = 15;
@@ -156,6 +159,155 @@ TEST(GoEdgeMatch, ARemovedPackageOfTheModuleStillCounts) {
   FunctionMatch m = match_go_call_edges(e, current_code());
   EXPECT_EQ(m.removed, 1u);
   EXPECT_EQ(m.mismatched.at(0).name, "old.Hot -> kernels.step (+2)");
+}
+
+// Names cmd/compile gives when it inlines (seen with Go 1.26 in a real profile): lib's
+// (*Tree).All returns a closure; inlined into main.crossSum, the closure is named in main's
+// package and crossSum's closure numbering, and the range-over-func loop bodies in
+// crossSum are crossSum-range1 and, nested, crossSum-range1-range3 behind the same prefix.
+GoCurrentCode inlining_code(int64_t mix_line = 9) {
+  GoCurrentCode c;
+  c.module_path = "example.com/t";
+  c.packages = {"main", "example.com/t/lib"};
+  GoFunction cross{"main.crossSum", "main2.go", 5, 17, {{7, "All"}, {8, "All"}, {mix_line, "mix"}, {15, "Each"}}, {}};
+  cross.ranges = {{7, 14}, {8, 13}};
+  c.functions = {
+      cross,
+      {"main.crossSum.func1", "main2.go", 15, 15, {{15, "mix"}}, {}},
+      {"main.mix", "main.go", 36, 36, {}, {}},
+      {"example.com/t/lib.(*Tree[...]).All", "lib.go", 7, 15, {}, {}},
+      {"example.com/t/lib.(*Tree[...]).All.func1", "lib.go", 8, 14, {{10, ""}}, {}},  // yield(x)
+      {"example.com/t/lib.Each", "lib.go", 17, 22, {{20, ""}}, {}},
+      {"example.com/t/lib.Each.func1", "lib.go", 18, 18, {{18, ""}}, {}},  // f(x + 1)
+  };
+  return c;
+}
+
+PprofCallEdges inlining_edges() {
+  PprofCallEdges e;
+  e.has_start_lines = true;
+  e.edges = {
+      {"main.crossSum-range1", 2, "main.mix", 40},
+      {"main.crossSum.crossSum.(*Tree[go.shape.int]).All.func2.crossSum-range1-range3", 1, "main.mix", 30},
+      {"main.crossSum.(*Tree[go.shape.int]).All.func2", 2, "main.crossSum-range1", 20},
+      {"main.crossSum", 2, "main.crossSum.(*Tree[go.shape.int]).All.func2", 5},
+      {"main.crossSum.Each.func3", 0, "main.crossSum.func1", 4},
+      {"main.crossSum.func1", 0, "main.mix", 1},
+  };
+  for (const auto& x : e.edges) e.total_weight += x.weight;
+  return e;
+}
+
+TEST(GoEdgeMatch, InlinedClosuresAndRangeBodiesFindTheirSource) {
+  FunctionMatch m = match_go_call_edges(inlining_edges(), inlining_code());
+  EXPECT_EQ(m.functions, 6u);
+  EXPECT_EQ(m.unchanged, 6u) << (m.mismatched.empty() ? "" : m.mismatched[0].name);
+  EXPECT_DOUBLE_EQ(m.weighted_match(), 1.0);
+}
+
+TEST(GoEdgeMatch, ALineInsertedInARangeBodyChangesItsEdges) {
+  // Two lines inserted above the loop bodies' mix call: both range bodies' edges change,
+  // the closures' do not.
+  GoCurrentCode c = inlining_code(11);
+  c.functions[0].ranges = {{7, 16}, {8, 15}};
+  FunctionMatch m = match_go_call_edges(inlining_edges(), c);
+  EXPECT_EQ(m.changed, 2u);
+  EXPECT_EQ(m.unchanged, 4u);
+  ASSERT_EQ(m.mismatched.size(), 2u);
+  EXPECT_EQ(m.mismatched[0].name, "main.crossSum-range1 -> main.mix (+2)");
+}
+
+TEST(GoEdgeMatch, AClosureOfAGoneFunctionIsRemoved) {
+  GoCurrentCode c = inlining_code();
+  c.functions.erase(c.functions.begin() + 3, c.functions.begin() + 5);  // lib.(*Tree).All and its closure
+  FunctionMatch m = match_go_call_edges(inlining_edges(), c);
+  EXPECT_EQ(m.removed, 2u);  // the closure's edge, and crossSum's edge into it
+}
+
+// A program whose hot code is a dependency's: its edges, and the module's edges into it,
+// are filed by package (or, for a dependency's closure inlined into the module, by the
+// module its file is in) for staleness to weigh by module version.
+TEST(GoEdgeMatch, DependencyEdgesAreFiledByModuleForTheVersionCheck) {
+  GoCurrentCode c;
+  c.module_path = "example.com/app";
+  c.packages = {"main"};
+  c.functions = {{"main.main", "main.go", 20, 40, {{25, "Get"}, {30, "Scan"}}, {}},
+                 {"main.visit", "main.go", 10, 12, {}, {}}};
+  PprofCallEdges e;
+  e.has_start_lines = true;
+  const std::string dep_file = "/root/go/pkg/mod/github.com/tidwall/btree@v1.8.2/map.go";
+  e.edges = {
+      {"github.com/tidwall/btree.(*Map[go.shape.int,go.shape.int]).Set", 3,
+       "github.com/tidwall/btree.(*Map[go.shape.int,go.shape.int]).nodeSet", 70},
+      {"main.main", 5, "github.com/tidwall/btree.(*Map[go.shape.int,go.shape.int]).Get", 30},
+      {"main.main.(*Map[go.shape.int,go.shape.int]).Scan.func1", 1, "main.visit", 20},
+      {"github.com/tidwall/btree.(*Map[go.shape.int,go.shape.int]).Set", 9, "runtime.growslice", 8},
+      {"main.main", 10, "main.visit", 2},  // no call there: changed
+  };
+  e.caller_files = {{"github.com/tidwall/btree.(*Map[go.shape.int,go.shape.int]).Set", dep_file},
+                    {"main.main", "/app/main.go"},
+                    {"main.main.(*Map[go.shape.int,go.shape.int]).Scan.func1", dep_file}};
+  for (const auto& x : e.edges) e.total_weight += x.weight;
+  FunctionMatch m = match_go_call_edges(e, c);
+  EXPECT_EQ(m.functions, 1u);
+  EXPECT_EQ(m.changed, 1u);
+  ASSERT_EQ(m.dependency_entries.size(), 1u);
+  const DependencyEntries& d = m.dependency_entries.at("github.com/tidwall/btree");
+  EXPECT_EQ(d.entries, 3u);
+  EXPECT_EQ(d.count, 120u);
+  EXPECT_EQ(m.profile_count, 130u);
+  EXPECT_NE(m.note.find("2 of main-module callers compared by source"), std::string::npos) << m.note;
+  EXPECT_NE(m.note.find("3 in dependency modules"), std::string::npos) << m.note;
+  EXPECT_NE(m.note.find("1 into compiler-inserted runtime calls"), std::string::npos) << m.note;
+}
+
+TEST(GoSources, AModuleCacheFileNamesItsModuleAndVersion) {
+  std::string version;
+  EXPECT_EQ(go_module_of_file("/root/go/pkg/mod/github.com/!burnt!sushi/toml@v1.3.2/decode.go", &version),
+            "github.com/BurntSushi/toml");
+  EXPECT_EQ(version, "v1.3.2");
+  EXPECT_EQ(go_module_of_file("/h/go/pkg/mod/golang.org/x/text@v0.22.0/unicode/norm/iter.go", &version),
+            "golang.org/x/text");
+  EXPECT_EQ(version, "v0.22.0");
+  EXPECT_EQ(go_module_of_file("/usr/local/go/src/fmt/print.go"), "");
+  EXPECT_EQ(go_module_of_file("/work/app/main.go"), "");
+}
+
+// Issue 11 §4: profiles of 46 and 202 samples were accepted silently.
+TEST(GoProfileQuality, FewSamplesWarnWithTheCountAndWhatToDo) {
+  std::vector<std::string> w = go_profile_quality_warnings(202);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("only 202 CPU samples"), std::string::npos) << w[0];
+  EXPECT_NE(w[0].find("2.0 s of CPU time"), std::string::npos) << w[0];
+  EXPECT_NE(w[0].find("`repeat:`"), std::string::npos) << w[0];
+  EXPECT_EQ(go_profile_quality_warnings(46).size(), 1u);
+  EXPECT_TRUE(go_profile_quality_warnings(kGoMinProfileSamples).empty());
+}
+
+TEST(GoProfileQuality, SampleCountFromCountsOrCpuTime) {
+  PprofProfile p;
+  p.sample_types = {{"samples", "count"}, {"cpu", "nanoseconds"}};
+  p.period = 10'000'000;
+  PprofSummary s;
+  s.value_index = 0;
+  s.samples = 46;
+  EXPECT_EQ(pprof_sample_count(p, s), 46);
+  s.value_index = 1;
+  s.samples = 460'000'000;  // 0.46 s
+  EXPECT_EQ(pprof_sample_count(p, s), 46);
+}
+
+TEST(GoProfileQuality, TheProjectsOwnFunctionsLeadTheHottestList) {
+  std::vector<PprofFunctionSamples> by_flat = {
+      {"runtime.mallocgc", 50, 60}, {"example.com/m/kernels.step", 30, 40}, {"runtime.memmove", 20, 20},
+      {"main.main", 5, 100}};
+  auto own = [](const std::string& name) { return name.starts_with("example.com/m/") || name.starts_with("main."); };
+  std::vector<PprofFunctionSamples> out = own_functions_first(by_flat, own);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].name, "example.com/m/kernels.step");
+  EXPECT_EQ(out[1].name, "main.main");
+  EXPECT_EQ(out[2].name, "runtime.mallocgc");  // the rest, still hottest first
+  EXPECT_EQ(out[3].name, "runtime.memmove");
 }
 
 TEST(GoSymbols, PrefixesAndPackagesFollowTheLinker) {
@@ -215,7 +367,8 @@ TEST(GoFunctions, ParsesTheAnalyzerOutput) {
   const char* out = R"({"schema": "pgo-go-functions/1", "functions": [
     {"name": "main.main", "file": "/m/main.go", "start_line": 3, "end_line": 9,
      "calls": [{"line": 4, "name": "Println"}, {"line": 5, "name": ""}]},
-    {"name": "main.main.func1", "file": "/m/main.go", "start_line": 5, "end_line": 5, "calls": []}]})";
+    {"name": "main.main.func1", "file": "/m/main.go", "start_line": 5, "end_line": 5, "calls": [],
+     "ranges": [{"line": 5, "end_line": 5}]}]})";
   std::vector<GoFunction> f = parse_go_functions(out, "analyzer");
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].name, "main.main");
@@ -226,6 +379,9 @@ TEST(GoFunctions, ParsesTheAnalyzerOutput) {
   EXPECT_EQ(f[0].calls[0].name, "Println");
   EXPECT_EQ(f[0].calls[1].name, "");
   EXPECT_EQ(f[1].name, "main.main.func1");
+  EXPECT_TRUE(f[0].ranges.empty());  // an older analyzer's output has none
+  ASSERT_EQ(f[1].ranges.size(), 1u);
+  EXPECT_EQ(f[1].ranges[0].line, 5);
   for (const char* bad : {"", "[]", R"({"schema": "other"})", R"({"schema": "pgo-go-functions/1"})",
                           R"({"schema": "pgo-go-functions/1", "functions": [{"name": 3}]})"}) {
     SCOPED_TRACE(bad);

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -31,6 +32,27 @@ fs::path copy_example(const std::string& name) {
     if (entry.path().filename() == ".pgo" || entry.path().filename().string().rfind("build", 0) == 0) continue;
     fs::copy(entry.path(), dest / entry.path().filename(), fs::copy_options::recursive);
   }
+  return dest;
+}
+
+fs::path copy_real_project(const std::string& name, std::string* why) {
+  std::string command = std::string(PGO_SOURCE_DIR) + "/scripts/real-projects.sh --dir " + name + " 2>&1";
+  std::string out;
+  int status = -1;
+  if (FILE* p = popen(command.c_str(), "r")) {
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    status = pclose(p);
+  }
+  if (why) *why = out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  fs::path source = out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1);  // after fetch messages
+  std::error_code ec;
+  if (status != 0 || !fs::is_directory(source, ec)) return {};
+  fs::path dest = scratch_dir(name) / name;
+  fs::copy(source, dest, fs::copy_options::recursive);
+  for (const auto& e : fs::recursive_directory_iterator(dest))  // the module cache's files are read-only
+    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
   return dest;
 }
 

@@ -18,6 +18,9 @@ struct PgoRun {
 
 // A fresh copy of examples/<name> (without any .pgo state) under a temporary directory.
 std::filesystem::path copy_example(const std::string& name);
+// A fresh, writable copy of a real project that `scripts/real-projects.sh --dir <name>`
+// fetches (docs/real-projects.md); empty when the script fails (its output is in `why`).
+std::filesystem::path copy_real_project(const std::string& name, std::string* why = nullptr);
 // A new empty scratch directory.
 std::filesystem::path scratch_dir(const std::string& label);
 // Runs `pgo args...` and captures its output.
