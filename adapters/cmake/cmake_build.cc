@@ -257,7 +257,7 @@ BuildResult CMakeBuildSystem::build(const BuildRequest& request) {
   for (const cmake::CodemodelTarget* l : libraries) {
     fs::path artifact = cmake::executable_artifact(*l);
     fs::path path = artifact.is_absolute() ? artifact : (dir / artifact).lexically_normal();
-    if (fs::exists(path)) result.libraries.push_back(Artifact{l->name, path, l->links_threads});
+    if (fs::exists(path)) elf::add_library(result, path, l->name, l->links_threads);
   }
   // Libraries of the tree that no target names (imported, or built by a custom command).
   elf::add_libraries_loaded_from(result, dir);

@@ -159,11 +159,23 @@ std::vector<fs::path> shared_objects_in(const fs::path& tree) {
   return out;
 }
 
-void add_library(BuildResult& build, const fs::path& library, const std::string& target) {
+fs::path resolve_links(const fs::path& path) {
+  fs::path p = path;
+  std::error_code ec;
+  for (int hops = 0; hops < 40 && fs::is_symlink(p, ec); ++hops) {
+    fs::path to = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = (to.is_absolute() ? to : p.parent_path() / to).lexically_normal();
+  }
+  return p;
+}
+
+void add_library(BuildResult& build, const fs::path& library, const std::string& target, bool links_threads) {
+  const fs::path file = resolve_links(library);
   for (const std::vector<Artifact>* list : {&build.artifacts, &build.libraries})
     for (const Artifact& a : *list)
-      if (a.path == library || same_file(a.path, library)) return;
-  build.libraries.push_back(Artifact{target.empty() ? library.filename().string() : target, library, false});
+      if (a.path == file || same_file(a.path, file)) return;
+  build.libraries.push_back(Artifact{target.empty() ? file.filename().string() : target, file, links_threads});
 }
 
 void add_libraries_loaded_from(BuildResult& build, const fs::path& tree) {

@@ -33,9 +33,14 @@ std::vector<std::filesystem::path> libraries_from_tree(const std::filesystem::pa
 // For builds that do not say what they produce (build.system: command).
 std::vector<std::filesystem::path> shared_objects_in(const std::filesystem::path& tree);
 
-// Adds `library` to build.libraries unless it (or an executable) is the same file; the
-// target is the library's file name when empty.
-void add_library(BuildResult& build, const std::filesystem::path& library, const std::string& target = {});
+// `path` with its symbolic links followed (libfoo.so -> libfoo.so.1 -> libfoo.so.1.2.3),
+// the directories above it left as they are.
+std::filesystem::path resolve_links(const std::filesystem::path& path);
+
+// Adds `library` (its links followed) to build.libraries unless it or an executable is the
+// same file; the target is the library's file name when empty.
+void add_library(BuildResult& build, const std::filesystem::path& library, const std::string& target = {},
+                 bool links_threads = false);
 
 // Adds the libraries each executable of `build` loads from `tree` (libraries_from_tree).
 void add_libraries_loaded_from(BuildResult& build, const std::filesystem::path& tree);

@@ -1,5 +1,6 @@
 // CMakeBuildSystem against the real cmake, ninja and gcc: flags injection despite a
-// project's own CMAKE_C_FLAGS, reconfiguring, the user's project include, detect().
+// project's own CMAKE_C_FLAGS, reconfiguring, the user's project include, detect(), shared
+// and module libraries.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -144,6 +145,47 @@ TEST_F(CMakeRealTest, FixtureProjectArtifactsThreadsAndUnknownTarget) {
     EXPECT_EQ(e.code(), ExitCode::kUsage);
     EXPECT_NE(std::string(e.what()).find("calc, worker"), std::string::npos) << e.what();
   }
+}
+
+// Shared and module libraries are built with the executables and reported as the build's
+// libraries; CMake's build-tree RUNPATH makes the program load its own tree's copy.
+TEST_F(CMakeRealTest, SharedAndModuleLibrariesAreBuiltAndReported) {
+  fs::path src = tmp_ / "libs";
+  spit(src / "CMakeLists.txt",
+       "cmake_minimum_required(VERSION 3.16)\n"
+       "project(libs C)\n"
+       "add_library(core SHARED core.c)\n"
+       "set_target_properties(core PROPERTIES VERSION 1.2.3 SOVERSION 1)\n"
+       "add_library(plugin MODULE plugin.c)\n"
+       "add_library(helpers STATIC plugin.c)\n"
+       "add_executable(app app.c)\n"
+       "target_link_libraries(app core)\n");
+  spit(src / "core.c", "int core_value(void) { return 41; }\n");
+  spit(src / "plugin.c", "int plugin_value(void) { return 1; }\n");
+  spit(src / "app.c", "#include <stdio.h>\nint core_value(void);\nint main(void) { printf(\"%d\\n\", core_value()); }\n");
+  Config config = config_for(src);
+  config.build.targets = {"app"};
+  CMakeBuildSystem cmake(config, gcc_, runner_);
+  BuildRequest req;
+  req.build_dir = tmp_ / "build";
+  BuildResult result = cmake.build(req);
+  ASSERT_EQ(result.artifacts.size(), 1u);
+  ASSERT_EQ(result.libraries.size(), 2u);
+  EXPECT_EQ(result.libraries[0].target, "core");
+  EXPECT_EQ(result.libraries[0].path, req.build_dir / "libcore.so.1.2.3");
+  EXPECT_EQ(result.libraries[1].target, "plugin");  // built although nothing links it
+  EXPECT_EQ(result.libraries[1].path, req.build_dir / "libplugin.so");
+  EXPECT_TRUE(fs::exists(result.libraries[1].path));
+  EXPECT_TRUE(result.warnings.empty()) << result.warnings.front();
+  EXPECT_EQ(run(result.artifacts[0].path), "41\n");
+
+  // Without the build-tree RPATH the program would load whichever libcore.so.1 the loader finds.
+  config.build.configure_args = {"-DCMAKE_SKIP_BUILD_RPATH=ON"};
+  CMakeBuildSystem no_rpath(config, gcc_, runner_);
+  req.build_dir = tmp_ / "build-no-rpath";
+  result = no_rpath.build(req);
+  ASSERT_EQ(result.warnings.size(), 1u);
+  EXPECT_NE(result.warnings[0].find("app needs libcore.so.1"), std::string::npos) << result.warnings[0];
 }
 
 TEST_F(CMakeRealTest, ConfigureFailureCarriesCommandStatusAndTail) {
