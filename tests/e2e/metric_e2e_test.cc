@@ -4,6 +4,7 @@
 // cut to a few hundred milliseconds: under valgrind every run is 30-50x slower.
 #include <gtest/gtest.h>
 
+#include "support/atomic_file.h"
 #include "tests/e2e/e2e_support.h"
 
 namespace fs = std::filesystem;
@@ -116,6 +117,17 @@ TEST(MetricE2e, BenchInstructionsAfterBuildOnMake) {
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("Results (wall time"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("Results (instructions retired"), std::string::npos) << text.out;
+
+  // pgo ci --metric both: the step summary labels both, and --fail-below holds each metric.
+  fs::path summary = project.parent_path() / "summary.md";
+  PgoRun ci = run_pgo({"ci", "-C", project.string(), "--metric", "both", "--fail-below", "100", "--summary",
+                       summary.string()});
+  EXPECT_EQ(ci.exit_code, 1) << ci.out << ci.err;
+  EXPECT_NE(ci.err.find("gcc: geometric-mean speedup (wall_time)"), std::string::npos) << ci.err;
+  EXPECT_NE(ci.err.find("gcc: geometric-mean speedup (instructions)"), std::string::npos) << ci.err;
+  const std::string md = read_file(summary);
+  EXPECT_NE(md.find("| instructions ("), std::string::npos) << md;
+  EXPECT_NE(md.find("| wall time |"), std::string::npos) << md;
   fs::remove_all(project.parent_path());
 }
 
