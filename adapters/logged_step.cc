@@ -59,7 +59,7 @@ std::string run_logged_step(ProcessRunner& runner, const LoggedStep& step, const
   fs::remove(out, ec);
 
   const std::string shown = step.shown.empty() ? shell_quote_for_display(step.spec.argv) : step.shown;
-  log += "$ " + shown + "\n" + text;
+  log += "$ " + step.log_prefix + shown + "\n" + text;
   if (!text.empty() && text.back() != '\n') log += '\n';
   write_file_atomic(log_file, log);
   throw_if_interrupted();

@@ -18,6 +18,7 @@ struct LoggedStep {
   std::string shown;  // the command as the log and the error show it; empty: argv, quoted
   std::string where;  // "(run in DIR)" for the error when the log line does not say it; may be empty
   size_t tail_lines = 30;
+  std::string log_prefix;  // before `shown` in the log only, e.g. "cd DIR && "
 };
 
 // Runs `step`, capturing stdout and stderr together in a scratch file beside `log_file`;

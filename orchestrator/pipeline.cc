@@ -16,6 +16,7 @@
 #include "orchestrator/formats.h"
 #include "orchestrator/merge_stage.h"
 #include "orchestrator/metadata.h"
+#include "orchestrator/profile_quality.h"
 #include "orchestrator/report/exports.h"
 #include "orchestrator/report/json.h"
 #include "orchestrator/report/json_read.h"
@@ -93,10 +94,8 @@ class ToolchainPipeline {
     if (summary.functions_with_counts == 0)
       throw WorkloadError("the merged " + tc + " profile has no function with a non-zero count: the training "
                           "workloads did not exercise the instrumented targets (" + join(targets, ", ") + ")");
-    for (const std::string& w : summary.warnings) {  // the format's doubts (Go: too few samples)
-      report_.warnings.push_back(tc + ": " + w);
-      progress_.note("warning: " + tc + ": " + w);
-    }
+    std::vector<TargetTraining> training = warn_about_profile_quality(*format, summary, source);
+    for (const std::string& w : summary.warnings) warn(w);  // the format's doubts (Go: too few samples)
 
     request.kind = BuildKind::Optimized;
     request.build_dir = store_.build_dir(tc, "optimized");
@@ -106,11 +105,7 @@ class ToolchainPipeline {
     for (std::string& w : identical_libraries(baseline, optimized)) optimized.warnings.push_back(std::move(w));
     ProfileDiagnostics diagnostics = format->scan_build_output(optimized.output);
     for (const std::vector<std::string>* ws : {&baseline.warnings, &source.instrumented_warnings, &optimized.warnings})
-      for (const std::string& w : *ws)
-        if (std::find(report_.warnings.begin(), report_.warnings.end(), tc + ": " + w) == report_.warnings.end()) {
-          report_.warnings.push_back(tc + ": " + w);
-          progress_.note("warning: " + tc + ": " + w);
-        }
+      for (const std::string& w : *ws) warn(w);
 
     std::vector<ProfileReport> profiles;
     for (const auto& target : targets) {
@@ -118,9 +113,16 @@ class ToolchainPipeline {
                       {},   true,   source.kind, source.reason};
       fs::path base = executables_by_target(baseline).at(target), opt = executables_by_target(optimized).at(target);
       p.binary_differs = !same_file_content(base, opt);
-      if (!p.binary_differs)
-        throw BuildError("the optimized " + target + " built with " + tc + " is byte-identical to the baseline: " +
-                         "the profile did not reach the build (see " + optimized.log.string() + ")");
+      if (!p.binary_differs) {
+        // Expected for a target the training never ran (warned about above); otherwise the
+        // profile did not reach the build.
+        auto t = std::find_if(training.begin(), training.end(), [&](const TargetTraining& x) { return x.target == target; });
+        bool untrained = t != training.end() && (t->functions_with_counts ? *t->functions_with_counts == 0 : !t->run_by_workload);
+        if (!untrained)
+          throw BuildError("the optimized " + target + " built with " + tc + " is byte-identical to the baseline: " +
+                           "the profile did not reach the build (see " + optimized.log.string() + ")");
+        warn("the optimized " + target + " is byte-identical to the baseline, as expected without training");
+      }
       profiles.push_back(std::move(p));
     }
 
@@ -159,10 +161,42 @@ class ToolchainPipeline {
     std::string reason;
     bool shard_written = false;    // `pgo train --shard`: nothing more to do
     std::vector<std::string> instrumented_warnings;  // of the instrumented build, when it ran
+    std::map<std::string, std::filesystem::path> instrumented_bins;  // when it ran
   };
 
   std::filesystem::path fingerprints_file() const {
     return store_.build_dir(spec_.name, "baseline").parent_path() / "fingerprints.json";
+  }
+
+  void warn(const std::string& message) {
+    const std::string w = spec_.name + ": " + message;
+    if (std::find(report_.warnings.begin(), report_.warnings.end(), w) != report_.warnings.end()) return;
+    report_.warnings.push_back(w);
+    progress_.note("warning: " + w);
+  }
+
+  // Targets the training never ran, a training that ran only start-up code (profile_quality.h).
+  std::vector<TargetTraining> warn_about_profile_quality(const ProfileFormat& format, const ProfileSummary& summary,
+                                                         const ProfileSource& source) {
+    std::set<std::string> run;
+    for (const auto& w : config_.workloads)
+      if (w.train)
+        for (const auto& t : referenced_targets(w)) run.insert(t);
+    std::vector<TargetTraining> targets;
+    for (const auto& target : targets_) {
+      TargetTraining t{target, run.count(target) > 0, std::nullopt};
+      auto bin = source.instrumented_bins.find(target);
+      if (bin != source.instrumented_bins.end()) {
+        try {
+          t.functions_with_counts = format.functions_with_counts_in(source.merged.output, bin->second);
+        } catch (const Error&) {
+          // an unreadable binary or profile fails later with a better message; no warning here
+        }
+      }
+      targets.push_back(std::move(t));
+    }
+    for (const std::string& w : profile_quality_warnings(summary, targets)) warn(w);
+    return targets;
   }
 
   // A skipped stage: a progress line saying so and a zero-time "reused" entry in the report.
@@ -200,6 +234,7 @@ class ToolchainPipeline {
     BuildResult instrumented =
         timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
     out.instrumented_warnings = instrumented.warnings;
+    out.instrumented_bins = executables_by_target(instrumented);
     // Libraries too: an edit in a library of the tree leaves the executables as they are.
     std::map<std::string, std::string> hashes = reuse::hash_binaries(binaries_by_name(instrumented));
     if (options_.shard) return train_shard(toolchain, format, instrumented, hashes);

@@ -208,7 +208,7 @@ RunOutcome run_one(const TrainingRun& run, const ProfileFormat& format, ProcessR
                                                            : "");
   if (!result.ok()) {
     outcome.failure = TrainingFailure{toolchain, label, shell_quote_for_display(spec.argv), result.describe(),
-                                      stderr_tail(spec.stderr_file)};
+                                      stderr_tail(spec.stderr_file), run.run_dir};
     return outcome;
   }
   fs::path raw;
@@ -228,7 +228,7 @@ RunOutcome run_one(const TrainingRun& run, const ProfileFormat& format, ProcessR
               "signal, or that is not the instrumented binary, leaves none)"
             : "exited normally but did not write its profile " + (run.run_dir / run.profile).string() +
                   " (the workload's profile:; the program must write it, e.g. through ${run_dir})",
-        stderr_tail(spec.stderr_file)};
+        stderr_tail(spec.stderr_file), run.run_dir};
     return outcome;
   }
   outcome.profile = WeightedInput{raw, run.weight};
@@ -297,7 +297,13 @@ TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat&
   auto record = [&](RunOutcome&& r, bool smoke) {
     if (r.profile) outcome.profiles.push_back(*r.profile);
     if (r.failure) {
-      if (!keep_going || (smoke && r.wrote_no_profile)) throw WorkloadError(failure_message(*r.failure));
+      if (!keep_going || (smoke && r.wrote_no_profile)) {
+        std::string where = "\n  its output and files: " + r.failure->run_dir.string();
+        if (smoke && r.wrote_no_profile)  // --keep-going cannot help: no run would write a profile
+          throw WorkloadError(failure_message(*r.failure) + where);
+        throw WorkloadError(failure_message(*r.failure) + where +
+                            "\n  (--keep-going leaves failing training runs out instead of stopping)");
+      }
       outcome.failures.push_back(*r.failure);
       progress.note("warning: " + failure_message(*r.failure));
     }

@@ -1,11 +1,10 @@
 #include "adapters/cmake/cmake_build.h"
 
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "adapters/cmake/flags_file.h"
 #include "adapters/elf/elf_files.h"
+#include "adapters/logged_step.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
@@ -19,7 +18,6 @@ namespace cmake {
 namespace {
 
 constexpr size_t kTailLines = 30;
-constexpr const char* kStepOutput = "pgo-step.out";  // one step's raw output, then appended
 
 fs::path find_compiler(const std::string& name, const char* role, const ToolchainSpec& spec) {
   if (auto found = find_program(name)) return fs::absolute(*found);
@@ -29,13 +27,6 @@ fs::path find_compiler(const std::string& name, const char* role, const Toolchai
                                " (apt-get install " + debian_package_for(name) + ")";
   throw BuildError(std::string(role) + " '" + name + "' of toolchain '" + spec.name +
                    "' not found on PATH; " + hint);
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 // The executable (or library) among a target's artifacts (Windows would list a .pdb as well).
@@ -136,31 +127,12 @@ std::vector<std::string> CMakeBuildSystem::configure_command(const fs::path& bui
 
 void CMakeBuildSystem::run_step(const std::string& what, const std::vector<std::string>& argv,
                                 const fs::path& build_dir, std::string& log) {
-  fs::path out = build_dir / cmake::kStepOutput;
-  std::error_code ec;
-  fs::remove(out, ec);
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.cwd = project_dir_;
-  spec.stdout_file = out;
-  spec.stderr_file = out;
+  LoggedStep step{what, {}, "", "", cmake::kTailLines};
+  step.spec.argv = argv;
+  step.spec.cwd = project_dir_;
   // Compiler diagnostics are scanned for profile warnings: keep them untranslated.
-  spec.env["LC_ALL"] = "C";
-  ProcessResult result = runner_.run(spec);
-  std::string text = cmake::read_text(out);
-  fs::remove(out, ec);
-
-  std::string command = shell_quote_for_display(argv);
-  log += "$ " + command + "\n" + text;
-  if (!text.empty() && text.back() != '\n') log += '\n';
-  fs::path log_file = build_dir / cmake::kLogFileName;
-  write_file_atomic(log_file, log);
-  throw_if_interrupted();
-  if (!result.ok()) {
-    throw BuildError(what + " failed (" + result.describe() + "): " + command +
-                     "\nlast lines of its output (full log: " + log_file.string() + "):\n" +
-                     tail_lines(text, cmake::kTailLines, 8192));
-  }
+  step.spec.env["LC_ALL"] = "C";
+  run_logged_step(runner_, step, build_dir / cmake::kLogFileName, log);
 }
 
 cmake::FileApiReply CMakeBuildSystem::configure(const fs::path& build_dir, const Flags& flags,

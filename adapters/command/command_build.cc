@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 #include <thread>
 
@@ -14,6 +13,7 @@
 #include "adapters/command/source_tree.h"
 #include "adapters/command/threads.h"
 #include "adapters/elf/elf_files.h"
+#include "adapters/logged_step.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/hash.h"
@@ -29,14 +29,6 @@ namespace {
 
 constexpr size_t kTailLines = 30;
 constexpr size_t kListedExecutables = 20;
-constexpr const char* kStepOutput = "pgo-step.out";
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 bool is_executable_file(const fs::path& p) {
   std::error_code ec;
@@ -164,29 +156,12 @@ std::vector<std::string> CommandBuildSystem::executable_targets(const fs::path&)
 
 void CommandBuildSystem::run_step(const Step& step, const fs::path& tree, const fs::path& build_dir,
                                   const std::map<std::string, std::string>& env, std::string& log) {
-  fs::path out = build_dir / command::kStepOutput;
-  std::error_code ec;
-  fs::remove(out, ec);
-  ProcessSpec spec;
-  spec.argv = step.argv;
-  spec.cwd = tree;
-  spec.env = env;
-  spec.stdout_file = out;
-  spec.stderr_file = out;
-  ProcessResult result = runner_.run(spec);
-  std::string text = command::read_text(out);
-  fs::remove(out, ec);
-
-  std::string shown = shell_quote_for_display(step.argv);
-  log += "$ cd " + shell_quote_for_display({tree.string()}) + " && " + shown + "\n" + text;
-  if (!text.empty() && text.back() != '\n') log += '\n';
-  fs::path log_file = build_dir / command::kLogFileName;
-  write_file_atomic(log_file, log);
-  throw_if_interrupted();
-  if (!result.ok())
-    throw BuildError(step.what + " failed (" + result.describe() + "): " + shown + "\n(run in " + tree.string() +
-                     ")\nlast lines of its output (full log: " + log_file.string() + "):\n" +
-                     tail_lines(text, command::kTailLines, 8192));
+  LoggedStep logged{step.what, {}, "", "(run in " + tree.string() + ")", command::kTailLines};
+  logged.spec.argv = step.argv;
+  logged.spec.cwd = tree;
+  logged.spec.env = env;
+  logged.log_prefix = "cd " + shell_quote_for_display({tree.string()}) + " && ";
+  run_logged_step(runner_, logged, build_dir / command::kLogFileName, log);
 }
 
 std::string CommandBuildSystem::setup_fingerprint(const std::vector<std::string>& configure,
@@ -238,7 +213,7 @@ BuildResult CommandBuildSystem::build(const BuildRequest& request) {
   fs::path stamp = dir / command::kStampName;
   std::string fingerprint = setup_fingerprint(configure.argv, build.argv, env);
   std::string log;
-  if (!fs::is_directory(tree) || command::read_text(stamp) != fingerprint) {
+  if (!fs::is_directory(tree) || (fs::exists(stamp) ? read_file(stamp) : std::string()) != fingerprint) {
     // Something changed: a fresh tree, so no object built with other flags survives.
     fs::remove(stamp, ec);
     fs::remove_all(tree, ec);

@@ -57,6 +57,7 @@ struct ProfileReport {
 
 struct TrainingFailure {
   std::string toolchain, workload, command, status, stderr_tail;
+  std::filesystem::path run_dir;  // its stdout, stderr and whatever it wrote
 };
 
 struct Report {

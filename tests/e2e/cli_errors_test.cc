@@ -94,6 +94,11 @@ TEST(Cli, FailingWorkloadReportsCommandStatusAndStderr) {
   EXPECT_NE(run.err.find("exit status 3"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("tiny: something broke"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find(" fail"), std::string::npos) << run.err;  // the command line
+  EXPECT_NE(run.err.find("its output and files: " + (dir / ".pgo" / "runs" / "gcc" / "train").string()),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("(--keep-going leaves failing training runs out instead of stopping)"), std::string::npos)
+      << run.err;
   EXPECT_FALSE(fs::exists(dir / ".pgo" / "profiles"));
 }
 

@@ -93,6 +93,20 @@ TEST(CommandEndToEnd, FailingBuildCommandExits3WithCommandAndStatus) {
   fs::remove_all(dir.parent_path());
 }
 
+// A link rule that ignores LDFLAGS: the instrumented objects need gcov's runtime, which only
+// the link flags bring. The failure must say so and how to pass ${pgo_ldflags}.
+TEST(CommandEndToEnd, LinkRuleWithoutLdflagsGetsALinkFlagsHint) {
+  fs::path dir = make_project("app: main.c\n\t$(CC) $(CFLAGS) -c -o main.o main.c\n\t$(CC) -o app main.o\n",
+                              "  build: [\"make\", \"app\"]\n  artifacts:\n    app: app\n");
+  PgoRun run = run_pgo({"build", "-C", dir.string(), "--no-bench"});
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_NE(run.err.find("undefined reference to"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("the link step did not receive pgo's link flags (undefined __gcov_"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("${pgo_ldflags}"), std::string::npos) << run.err;
+  fs::remove_all(dir.parent_path());
+}
+
 TEST(CommandEndToEnd, MissingArtifactExits3ListingExecutables) {
   fs::path dir = make_project("app: main.c\n\t$(CC) $(CFLAGS) $(LDFLAGS) -o app main.c\n",
                               "  build: \"make app\"\n  artifacts:\n    app: out/app\n");
