@@ -40,6 +40,9 @@ prepare() {
   local name=$1 dir=$2
   case $name in
     pulldown-cmark) cat "$root"/README.md "$root"/docs/*.md "$root"/docs/adapters/*.md >"$dir/input.md" ;;
+    libdeflate)
+      for _ in $(seq 12); do cat "$root"/README.md "$root"/docs/*.md "$root"/docs/adapters/*.md; done >"$dir/input.txt"
+      gzip -6 -c "$dir/input.txt" >"$dir/input.txt.gz" ;;
   esac
 }
 
