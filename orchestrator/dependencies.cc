@@ -50,7 +50,7 @@ std::string escaped_prefix(const std::string& module) {
   return out;
 }
 
-std::string percent(double share) {
+std::string weight_percent(double share) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", share * 100);
   return buf;
@@ -209,7 +209,7 @@ std::string describe(const DependencyDrift& d, uint64_t profile_count) {
   std::string out = d.module + " " + d.then + " -> " + d.now;
   if (d.entries > 0)
     out += " (" + std::to_string(d.entries) + " call edges, " +
-           percent(profile_count ? static_cast<double>(d.count) / static_cast<double>(profile_count) : 0) +
+           weight_percent(profile_count ? static_cast<double>(d.count) / static_cast<double>(profile_count) : 0) +
            " of the profile's weight)";
   return out;
 }
