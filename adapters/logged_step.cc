@@ -19,10 +19,9 @@ std::set<std::string> undefined_runtime_symbols(std::string_view output) {
     for (size_t at = output.find(prefix); at != std::string_view::npos && found.size() < 4;
          at = output.find(prefix, at + 1)) {
       // GNU ld: "undefined reference to `__gcov_merge_add'"; lld: "undefined symbol: __llvm_profile_runtime"
-      size_t line = output.rfind('\n', at);
-      std::string_view before = output.substr(line == std::string_view::npos ? 0 : line + 1,
-                                              at - (line == std::string_view::npos ? 0 : line + 1));
-      if (before.find("undefined") == std::string_view::npos) continue;
+      size_t newline = output.rfind('\n', at);
+      size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+      if (output.substr(line_start, at - line_start).find("undefined") == std::string_view::npos) continue;
       size_t end = at;
       while (end < output.size() && (std::isalnum(static_cast<unsigned char>(output[end])) || output[end] == '_')) ++end;
       found.insert(std::string(output.substr(at, end - at)));

@@ -117,8 +117,7 @@ class ToolchainPipeline {
         // Expected for a target the training never ran (warned about above); otherwise the
         // profile did not reach the build.
         auto t = std::find_if(training.begin(), training.end(), [&](const TargetTraining& x) { return x.target == target; });
-        bool untrained = t != training.end() && (t->functions_with_counts ? *t->functions_with_counts == 0 : !t->run_by_workload);
-        if (!untrained)
+        if (t == training.end() || !t->never_trained())
           throw BuildError("the optimized " + target + " built with " + tc + " is byte-identical to the baseline: " +
                            "the profile did not reach the build (see " + optimized.log.string() + ")");
         warn("the optimized " + target + " is byte-identical to the baseline, as expected without training");

@@ -6,13 +6,14 @@ std::vector<std::string> profile_quality_warnings(const ProfileSummary& summary,
                                                   const std::vector<TargetTraining>& targets) {
   std::vector<std::string> warnings;
   for (const TargetTraining& t : targets) {
-    if (t.functions_with_counts && *t.functions_with_counts == 0) {
+    if (!t.never_trained()) continue;
+    if (t.functions_with_counts) {
       warnings.push_back("target " + t.target + " has no function with a non-zero count in the profile: " +
                          (t.run_by_workload ? "its training workloads ran it, but none of its own code ran"
                                             : "no training workload runs ${bin:" + t.target + "}") +
                          "; it is optimized as if it never ran (add a workload that exercises it, or leave it out "
                          "with build.targets)");
-    } else if (!t.functions_with_counts && !t.run_by_workload) {
+    } else {
       warnings.push_back("no training workload runs ${bin:" + t.target + "}: unless another program starts it, " +
                          "its profile is empty and it is optimized as if it never ran");
     }

@@ -17,6 +17,9 @@ struct TargetTraining {
   // Functions of the target's instrumented binary with counts (ProfileFormat::
   // functions_with_counts_in); nullopt when the format cannot tell.
   std::optional<size_t> functions_with_counts;
+  // No code of it ran in training: no counted function, or (when the format cannot count
+  // per binary) no workload names it. Its optimized binary may equal the baseline's.
+  bool never_trained() const { return functions_with_counts ? *functions_with_counts == 0 : !run_by_workload; }
 };
 
 // One message per problem, without the toolchain prefix.

@@ -456,22 +456,23 @@ Config load_config(const fs::path& file) {
 }
 
 void check_workload_paths(const Config& config) {
-  auto fail = [&](const SourcePos& pos, const std::string& key, const std::string& what) {
+  // `rel` (given at `pos` as `key`) must be a directory (`dir`) or a regular file of the project.
+  auto require = [&](const std::string& rel, const std::string& key, const SourcePos& pos, bool dir,
+                     const std::string& consequence) {
+    std::error_code ec;
+    const fs::path path = config.project_dir / rel;
+    if (rel.empty() || (dir ? fs::is_directory(path, ec) : fs::is_regular_file(path, ec))) return;
     throw UsageError(config.file.string() + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " +
-                     key + ": " + what);
+                     key + ": '" + rel + "' is not a " + (dir ? "directory" : "file") + " of the project (" +
+                     path.string() +
+                     (fs::exists(path, ec) ? (dir ? " is not a directory)" : " is not a regular file)")
+                                           : " does not exist)") +
+                     "; " + consequence);
   };
-  std::error_code ec;
   for (const WorkloadSpec& w : config.workloads) {
-    if (!w.cwd.empty() && !fs::is_directory(config.project_dir / w.cwd, ec))
-      fail(w.cwd_pos, w.cwd_key,
-           "'" + w.cwd + "' is not a directory of the project (" + (config.project_dir / w.cwd).string() +
-               (fs::exists(config.project_dir / w.cwd, ec) ? " is not a directory)" : " does not exist)") +
-               "; workload '" + w.name + "' would run elsewhere");
-    if (!w.stdin_file.empty() && !fs::is_regular_file(config.project_dir / w.stdin_file, ec))
-      fail(w.stdin_pos, w.stdin_key,
-           "'" + w.stdin_file + "' is not a file of the project (" + (config.project_dir / w.stdin_file).string() +
-               (fs::exists(config.project_dir / w.stdin_file, ec) ? " is not a regular file)" : " does not exist)") +
-               "; workload '" + w.name + "' reads its standard input from it");
+    require(w.cwd, w.cwd_key, w.cwd_pos, true, "workload '" + w.name + "' would run elsewhere");
+    require(w.stdin_file, w.stdin_key, w.stdin_pos, false,
+            "workload '" + w.name + "' reads its standard input from it");
   }
 }
 
