@@ -1,15 +1,8 @@
 #include "adapters/build_system.h"
 
-namespace pgo {
+#include <set>
 
-const char* to_string(BuildKind kind) {
-  switch (kind) {
-    case BuildKind::Baseline: return "baseline";
-    case BuildKind::Instrumented: return "instrumented";
-    case BuildKind::Optimized: return "optimized";
-  }
-  return "unknown";
-}
+namespace pgo {
 
 std::map<std::string, std::filesystem::path> executables_by_target(const BuildResult& build) {
   std::map<std::string, std::filesystem::path> bins;
@@ -35,6 +28,12 @@ bool links_threads(const BuildResult& build) {
     for (const Artifact& a : *list)
       if (a.links_threads) return true;
   return false;
+}
+
+bool is_c_family_source(const std::filesystem::path& relative) {
+  static const std::set<std::string> kExtensions = {".c",  ".cc",  ".cpp", ".cxx", ".c++", ".h",  ".hh",
+                                                    ".hpp", ".hxx", ".inc", ".inl", ".ipp"};
+  return kExtensions.count(relative.extension().string()) > 0;
 }
 
 }  // namespace pgo

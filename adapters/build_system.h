@@ -1,5 +1,8 @@
 // BuildSystem: builds a project with extra flags and says where the executables land.
-// One instance per (project, toolchain); see docs/architecture.md, "The two adapter axes".
+// One instance per (project, toolchain); see docs/architecture.md, "The adapter axes".
+// Implementations: CMakeBuildSystem (adapters/cmake), CommandBuildSystem (adapters/command),
+// CargoBuildSystem (adapters/cargo), GoBuildSystem (adapters/go); orchestrator/build_systems.cc
+// picks one from pgo.yaml's build.system.
 #pragma once
 
 #include <filesystem>
@@ -9,15 +12,27 @@
 
 namespace pgo {
 
-enum class BuildKind { Baseline, Instrumented, Optimized };
-const char* to_string(BuildKind kind);  // "baseline", "instrumented", "optimized"
+// What a build is for. Its role decides what an adapter does (Go adds its profiling hook to
+// an instrumented build and checks `-pgo` in an optimized one); its name decides its tree,
+// .pgo/build/<toolchain>/<name>/, so that one pipeline can hold several builds of a role
+// (context-sensitive PGO builds instrumented twice; `pgo status` builds trees of its own).
+enum class BuildRole { Baseline, Instrumented, Optimized };
+struct BuildKind {
+  BuildRole role = BuildRole::Baseline;
+  std::string name = "baseline";
+
+  static BuildKind baseline() { return {BuildRole::Baseline, "baseline"}; }
+  static BuildKind instrumented() { return {BuildRole::Instrumented, "instrumented"}; }
+  static BuildKind optimized() { return {BuildRole::Optimized, "optimized"}; }
+};
 
 // What a detected toolchain is, taken from the build system (never from guessing).
 struct Toolchain {
   std::string name;             // as in pgo.yaml: "gcc", "clang"
   std::string compiler_id;      // "GNU", "Clang"
   std::string compiler_version; // "12.2.0"
-  std::filesystem::path c_compiler;
+  std::filesystem::path tool;   // the compiler pgo itself runs: the C compiler, rustc, go
+  std::filesystem::path c_compiler;    // C and C++ builds only
   std::filesystem::path cxx_compiler;
   std::string profile_format;   // "llvm" or "gcda"
   std::string profile_version;  // LLVM raw profile version, GCC gcda version
@@ -37,7 +52,7 @@ struct Artifact {
 };
 
 struct BuildRequest {
-  BuildKind kind = BuildKind::Baseline;
+  BuildKind kind;
   std::filesystem::path build_dir;  // absolute; one per toolchain and kind
   Flags flags;
   std::vector<std::string> targets; // empty: every executable
@@ -64,6 +79,9 @@ std::vector<std::filesystem::path> project_binaries(const BuildResult& build);
 std::map<std::string, std::filesystem::path> binaries_by_name(const BuildResult& build);
 // True when an executable or library of `build` links a thread library.
 bool links_threads(const BuildResult& build);
+// C and C++ sources and headers, which every build system compiles (Cargo through build
+// scripts and the cc crate, Go through cgo): the common part of BuildSystem::is_source.
+bool is_c_family_source(const std::filesystem::path& relative);
 
 class BuildSystem {
  public:
@@ -75,6 +93,9 @@ class BuildSystem {
   virtual BuildResult build(const BuildRequest& request) = 0;
   // Every executable target the project defines (for `pgo init` and error messages).
   virtual std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) = 0;
+  // Whether `relative` (a path under the source directory) is a source of this kind of project:
+  // its content hash goes into the profile's metadata, and a change to it is source drift.
+  virtual bool is_source(const std::filesystem::path& relative) const = 0;
 };
 
 }  // namespace pgo

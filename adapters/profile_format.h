@@ -1,6 +1,10 @@
-// ProfileFormat: how a compiler's PGO works — the flags that instrument and consume a
-// profile, how a training run is told where to write, how raw profiles merge, and how
-// to read a merged profile back. Implementations: adapters/llvm, adapters/gcc.
+// ProfileRecorder: how a training run records a profile and how the runs' profiles merge —
+// what the training and merge stages need, shared by a compiler's PGO and a post-link
+// optimizer (adapters/post_link.h).
+// ProfileFormat: a ProfileRecorder plus how a compiler's PGO works — the flags that instrument
+// and consume a profile, how to read a merged profile back, which warnings mean a stale one.
+// Implementations: ClangProfileFormat and RustProfileFormat (adapters/llvm), GccProfileFormat
+// (adapters/gcc), PprofProfileFormat (adapters/pprof, Go); orchestrator/formats.cc picks one.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +17,7 @@
 
 #include "adapters/build_system.h"
 #include "adapters/function_match.h"
-#include "workloads/config.h"
+#include "support/failure_mode.h"
 
 namespace pgo {
 
@@ -51,20 +55,34 @@ struct ProfileDiagnostics {
   std::vector<std::string> examples;  // a few of the warning lines, for the report
 };
 
-class ProfileFormat {
+class ProfileRecorder {
  public:
-  virtual ~ProfileFormat() = default;
-  virtual std::string name() const = 0;              // "llvm", "gcda"
+  virtual ~ProfileRecorder() = default;
+  virtual std::string name() const = 0;              // "llvm", "gcda", "pprof"
   virtual std::string merged_extension() const = 0;  // ".profdata", ".gcda.d"
-  virtual Flags instrument_flags(const BuildRequest& request) const = 0;
-  virtual Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const = 0;
   // Environment for a training run whose raw profile(s) must land under `run_dir`.
   virtual Environment training_env(const std::filesystem::path& run_dir) const = 0;
+  // The command a training run executes for the workload's `argv`: the default runs it as it
+  // is; a sampling technique wraps it (e.g. under `perf record -o <run_dir>/...`).
+  virtual std::vector<std::string> training_command(const std::vector<std::string>& argv,
+                                                    const std::filesystem::path& run_dir) const {
+    (void)run_dir;
+    return argv;
+  }
+  // Whether training runs may overlap. A recorder whose runs all write to one place fixed
+  // in the binary (BOLT's instrumentation) says no, and its runs go one at a time.
+  virtual bool runs_concurrently() const { return true; }
   // The raw profile a finished run left in `run_dir`; empty path if it wrote none.
   virtual std::filesystem::path collect(const std::filesystem::path& run_dir) const = 0;
   // Merges weighted raw profiles into `out`; throws pgo::Error under the failure mode.
   virtual MergeResult merge(const std::vector<WeightedInput>& inputs, const std::filesystem::path& out,
                             FailureMode mode, int jobs) const = 0;
+};
+
+class ProfileFormat : public ProfileRecorder {
+ public:
+  virtual Flags instrument_flags(const BuildRequest& request) const = 0;
+  virtual Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const = 0;
   virtual ProfileSummary summarize(const std::filesystem::path& merged) const = 0;
   virtual ProfileDiagnostics scan_build_output(std::string_view output) const = 0;
   // Raw/merged profile format version this toolchain writes (for metadata and staleness).

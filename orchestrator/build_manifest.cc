@@ -125,6 +125,7 @@ void write_build_manifest(const fs::path& file, const BuildManifest& m) {
              {{"name", t.name},
               {"compiler_id", t.compiler_id},
               {"version", t.compiler_version},
+              {"tool", t.tool.string()},
               {"c_compiler", t.c_compiler.string()},
               {"cxx_compiler", t.cxx_compiler.string()},
               {"profile_format", t.profile_format},
@@ -152,6 +153,8 @@ BuildManifest read_build_manifest(const fs::path& file, const std::string& toolc
   m.toolchain.compiler_id = r.string(t, "toolchain", "compiler_id");
   m.toolchain.compiler_version = r.string(t, "toolchain", "version");
   m.toolchain.c_compiler = r.string(t, "toolchain", "c_compiler");
+  // Manifests written before the tool path was recorded: the C compiler was the tool.
+  m.toolchain.tool = t.contains("tool") ? fs::path(r.string(t, "toolchain", "tool")) : m.toolchain.c_compiler;
   m.toolchain.cxx_compiler = r.string(t, "toolchain", "cxx_compiler");
   m.toolchain.profile_format = r.string(t, "toolchain", "profile_format");
   m.toolchain.profile_version = r.string(t, "toolchain", "profile_version");

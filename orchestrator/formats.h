@@ -1,4 +1,6 @@
-// Chooses the ProfileFormat for a detected toolchain (Clang -> LLVM IR PGO, GCC -> gcda).
+// Chooses the ProfileFormat for a detected toolchain from the one compiler table
+// (adapters/compiler_kinds.h): GCC -> gcda, Clang -> LLVM IR PGO, rustc -> LLVM through rustc,
+// go -> pprof.
 #pragma once
 
 #include <filesystem>

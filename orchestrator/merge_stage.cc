@@ -5,7 +5,7 @@
 namespace pgo {
 namespace fs = std::filesystem;
 
-MergeResult merge_named_by_digest(const ProfileFormat& format, const std::vector<WeightedInput>& inputs,
+MergeResult merge_named_by_digest(const ProfileRecorder& format, const std::vector<WeightedInput>& inputs,
                                   const fs::path& dir, FailureMode mode, int jobs) {
   fs::create_directories(dir);
   fs::path scratch = dir / ("incoming" + format.merged_extension());

@@ -14,7 +14,7 @@ namespace pgo {
 // Merges `inputs` into <dir>/profile-<digest[:16]><ext> (see profile_digest). Leftovers of an
 // interrupted merge in `dir` are removed first; a failed merge leaves no output behind.
 // Throws what the format's merge throws.
-MergeResult merge_named_by_digest(const ProfileFormat& format, const std::vector<WeightedInput>& inputs,
+MergeResult merge_named_by_digest(const ProfileRecorder& format, const std::vector<WeightedInput>& inputs,
                                   const std::filesystem::path& dir, FailureMode mode, int jobs);
 
 }  // namespace pgo

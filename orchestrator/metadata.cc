@@ -82,7 +82,7 @@ nlohmann::json profile_metadata(const MetadataInputs& in) {
   const Config& c = in.config;
   fs::path source_dir = c.project_dir / c.build.source_dir;
   nlohmann::json files = nlohmann::json::object();
-  for (const auto& [path, digest] : hash_sources(source_dir, c.project_dir / c.store_dir)) files[path] = digest;
+  for (const auto& [path, digest] : hash_sources(source_dir, c.project_dir / c.store_dir, in.is_source)) files[path] = digest;
   nlohmann::json hottest = nlohmann::json::array();
   for (const auto& f : in.summary.hottest) hottest.push_back({{"name", f.name}, {"count", f.count}});
   return {
@@ -93,6 +93,7 @@ nlohmann::json profile_metadata(const MetadataInputs& in) {
        {{"name", in.toolchain.name},
         {"compiler_id", in.toolchain.compiler_id},
         {"compiler_version", in.toolchain.compiler_version},
+        {"tool", in.toolchain.tool.string()},
         {"c_compiler", in.toolchain.c_compiler.string()},
         {"cxx_compiler", in.toolchain.cxx_compiler.string()}}},
       {"profile",

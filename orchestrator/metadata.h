@@ -6,6 +6,7 @@
 
 #include "adapters/build_system.h"
 #include "adapters/profile_format.h"
+#include "orchestrator/store.h"
 #include "workloads/config.h"
 
 namespace pgo {
@@ -19,6 +20,7 @@ struct MetadataInputs {
   const Flags& instrument_flags;
   const Flags& use_flags;
   double speedup;  // weighted geometric mean over the benchmarked workloads; 0 if none
+  const SourceFilter& is_source;  // which files' hashes go into "sources" (BuildSystem::is_source)
 };
 
 nlohmann::json profile_metadata(const MetadataInputs& in);

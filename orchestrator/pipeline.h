@@ -1,6 +1,6 @@
 // The `pgo build` driver: for each toolchain, detect -> build baseline -> build instrumented
-// -> train -> merge -> build optimized -> verify -> bench -> store -> report.
-// Each stage lives in its own module; this file only sequences them and times them.
+// -> train -> merge -> build optimized -> verify -> post-link stages -> bench -> store -> report.
+// Each stage lives in its own module; orchestrator/toolchain_pipeline.h sequences them.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "orchestrator/adapter_factories.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/shard.h"
 #include "orchestrator/report/report.h"
@@ -22,6 +23,7 @@ struct BuildOptions {
   bool keep_going = false;              // leave failing training runs out instead of stopping
   bool bench = true;                    // run the benchmark stage
   std::string metric;                   // --metric time|instructions|both; empty: pgo.yaml's bench.metric
+  Recipe recipe;                        // --recipe: the techniques stacked on the build ("pgo", "pgo+bolt")
   std::string pgo_version;              // recorded in the report
   // Reuse (orchestrator/fingerprints.h): unless `force`, training+merge and each benchmark
   // are skipped when their inputs are unchanged since the last build.
@@ -38,14 +40,16 @@ struct BuildOptions {
 
 // Runs the whole pipeline and stores the profiles and the report (report.json under
 // <store>/reports/). Throws pgo::Error with the exit code of the failing stage.
+// The adapters come from `adapters` (tests pass fakes).
 Report run_build(const Config& config, const BuildOptions& options, ProcessRunner& runner,
-                 Progress& progress);
+                 Progress& progress, const AdapterFactories& adapters = real_adapters());
 
 // `pgo train --shard`: detect, build baseline and instrumented, run options.shard's share of
 // the training runs with raw profiles and a manifest under options.shard_out/<toolchain>/.
 // Returns the manifests written. Nothing is merged or stored.
 std::vector<std::filesystem::path> run_train_shard(const Config& config, const BuildOptions& options,
-                                                   ProcessRunner& runner, Progress& progress);
+                                                   ProcessRunner& runner, Progress& progress,
+                                                   const AdapterFactories& adapters = real_adapters());
 
 // The toolchains of `config` selected by `names` (all when empty); unknown names are a
 // usage error that lists the configured ones.

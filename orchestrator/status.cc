@@ -8,9 +8,7 @@
 
 #include <unistd.h>
 
-#include "orchestrator/build_systems.h"
 #include "orchestrator/dependencies.h"
-#include "orchestrator/formats.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/pipeline.h"
 #include "orchestrator/status_cost.h"
@@ -74,9 +72,10 @@ std::optional<int> commits_since(const std::string& commit, const fs::path& dir,
 class ToolchainStatus {
  public:
   ToolchainStatus(const Config& config, const StatusOptions& options, const ToolchainSpec& spec,
-                  ProcessRunner& runner, Progress& progress, const ProfileStore& store)
+                  ProcessRunner& runner, Progress& progress, const ProfileStore& store,
+                  const AdapterFactories& adapters)
       : config_(config), options_(options), spec_(spec), runner_(runner), progress_(progress), store_(store),
-        build_system_(make_build_system(config, spec, runner)) {}
+        adapters_(adapters), build_system_(adapters.build_system(config, spec, runner)) {}
 
   void check(std::vector<ProfileStatus*>& profiles) {
     const std::string& tc = spec_.name;
@@ -92,16 +91,17 @@ class ToolchainStatus {
     if (readable.empty()) return;
 
     progress_.stage(tc, "detect");
-    Toolchain toolchain = build_system_->detect(store_.build_dir(tc, "baseline"));
+    Toolchain toolchain = build_system_->detect(store_.build_dir(tc, BuildKind::baseline()));
     progress_.finish_stage();
     toolchain.name = tc;
     std::map<std::string, std::string> sources =
-        hash_sources(config_.project_dir / config_.build.source_dir, config_.project_dir / config_.store_dir);
+        hash_sources(config_.project_dir / config_.build.source_dir, config_.project_dir / config_.store_dir,
+                     [&](const fs::path& f) { return build_system_->is_source(f); });
 
     // The current code, instrumented: a tree of its own, so the build's trees stay as they are.
     BuildRequest request;
-    request.kind = BuildKind::Instrumented;
-    request.build_dir = store_.build_dir(tc, "status-instrumented");
+    request.kind = BuildKind{BuildRole::Instrumented, "status-instrumented"};
+    request.build_dir = store_.build_dir(tc, request.kind);
     request.targets = config_.build.targets;
     request.jobs = options_.jobs;
     std::unique_ptr<ProfileFormat> format;
@@ -111,8 +111,8 @@ class ToolchainStatus {
       if (built) return;
       progress_.stage(tc, "build instrumented (current code)");
       for (bool threads : {false, true}) {
-        FormatContext fctx{runner_, request.build_dir, store_.build_dir(tc, "status-raw-profiles"), threads};
-        format = make_profile_format(toolchain, fctx);
+        FormatContext fctx{runner_, request.build_dir, store_.raw_profiles_dir(tc, "status-"), threads};
+        format = adapters_.profile_format(toolchain, fctx);
         request.flags = format->instrument_flags(request);
         current = build_system_->build(request);
         if (links_threads(current) == threads) break;  // else once more with atomic counters, as the build does
@@ -122,9 +122,9 @@ class ToolchainStatus {
     };
 
     // The format the pipeline would use (its directories, not status's).
-    FormatContext pipeline_ctx{runner_, store_.build_dir(tc, "instrumented"), store_.build_dir(tc, "raw-profiles"),
+    FormatContext pipeline_ctx{runner_, store_.build_dir(tc, BuildKind::instrumented()), store_.raw_profiles_dir(tc),
                                false};
-    std::unique_ptr<ProfileFormat> pipeline_format = make_profile_format(toolchain, pipeline_ctx);
+    std::unique_ptr<ProfileFormat> pipeline_format = adapters_.profile_format(toolchain, pipeline_ctx);
     toolchain.profile_format = pipeline_format->name();
     toolchain.profile_version = pipeline_format->format_version(toolchain);
     detected_ = toolchain;
@@ -191,16 +191,16 @@ class ToolchainStatus {
   json current_flags(const BuildResult& current) {
     bool threads = links_threads(current);
     const std::string& tc = spec_.name;
-    FormatContext ctx{runner_, store_.build_dir(tc, "instrumented"), store_.build_dir(tc, "raw-profiles"), threads};
-    auto format = make_profile_format(detected_, ctx);
+    FormatContext ctx{runner_, store_.build_dir(tc, BuildKind::instrumented()), store_.raw_profiles_dir(tc), threads};
+    auto format = adapters_.profile_format(detected_, ctx);
     BuildRequest r;
     r.targets = config_.build.targets;
-    r.kind = BuildKind::Instrumented;
-    r.build_dir = store_.build_dir(tc, "instrumented");
+    r.kind = BuildKind::instrumented();
+    r.build_dir = store_.build_dir(tc, r.kind);
     Flags instrument = format->instrument_flags(r);
-    r.kind = BuildKind::Optimized;
-    r.build_dir = store_.build_dir(tc, "optimized");
-    fs::path merged = store_.build_dir(tc, "merged") / ("profile-0000000000000000" + format->merged_extension());
+    r.kind = BuildKind::optimized();
+    r.build_dir = store_.build_dir(tc, r.kind);
+    fs::path merged = store_.merged_dir(tc) / ("profile-0000000000000000" + format->merged_extension());
     Flags use = format->use_flags(merged, r);
     return flags_metadata(config_, instrument, use, merged);
   }
@@ -211,6 +211,7 @@ class ToolchainStatus {
   ProcessRunner& runner_;
   Progress& progress_;
   const ProfileStore& store_;
+  const AdapterFactories& adapters_;
   std::unique_ptr<BuildSystem> build_system_;
   Toolchain detected_;
 };
@@ -218,7 +219,7 @@ class ToolchainStatus {
 }  // namespace
 
 std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions& options, ProcessRunner& runner,
-                                      Progress& progress) {
+                                      Progress& progress, const AdapterFactories& adapters) {
   ProfileStore store(config.project_dir / config.store_dir);
   StoreLock lock(store.root());
   store.remove_interrupted_writes();
@@ -265,7 +266,7 @@ std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions&
       std::vector<ProfileStatus*> mine;
       for (auto& s : out)
         if (s.toolchain == spec.name && !s.skipped) mine.push_back(&s);
-      if (!mine.empty()) ToolchainStatus(config, options, spec, runner, progress, store).check(mine);
+      if (!mine.empty()) ToolchainStatus(config, options, spec, runner, progress, store, adapters).check(mine);
     }
   } catch (...) {
     throw_if_interrupted();

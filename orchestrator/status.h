@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "orchestrator/adapter_factories.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/staleness.h"
 #include "workloads/config.h"
@@ -29,7 +30,8 @@ struct StatusOptions {
 // are reported in ProfileStatus::error (and make the profile stale), never thrown; a
 // failing build of the current code throws pgo::Error(kBuildFailure).
 std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions& options, ProcessRunner& runner,
-                                      Progress& progress);
+                                      Progress& progress,
+                                      const AdapterFactories& adapters = real_adapters());
 
 // The terminal table and, under each stale profile, its reasons and hottest mismatches.
 void print_status_table(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds,

@@ -53,8 +53,8 @@ WorkloadCost workload_cost(const WorkloadResult& result) {
 
 BuildResult StalenessCostMeter::build_optimized(const fs::path& profile, const std::string& kind) {
   BuildRequest request = ctx_.instrumented_request;
-  request.kind = BuildKind::Optimized;
-  request.build_dir = ctx_.store.build_dir(ctx_.toolchain, "status-" + kind);
+  request.kind = BuildKind{BuildRole::Optimized, "status-" + kind};
+  request.build_dir = ctx_.store.build_dir(ctx_.toolchain, request.kind);
   request.flags = ctx_.format.use_flags(profile, request);
   ctx_.progress.stage(ctx_.toolchain, "cost: build optimized (" + kind + " profile)");
   BuildResult result = ctx_.build_system.build(request);
@@ -66,7 +66,7 @@ StalenessCost StalenessCostMeter::measure(const fs::path& stored) {
   const std::string& tc = ctx_.toolchain;
   const std::string ext = ctx_.format.merged_extension();
   int jobs = ctx_.jobs > 0 ? ctx_.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  fs::path merged_dir = ctx_.store.build_dir(tc, "status-merged");
+  fs::path merged_dir = ctx_.store.merged_dir(tc, "status-");
   if (!fresh_) {
     ctx_.progress.stage(tc, "cost: train (current code)");
     TrainingOutcome training =

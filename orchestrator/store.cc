@@ -51,8 +51,18 @@ StoreLock::~StoreLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
-fs::path ProfileStore::build_dir(const std::string& toolchain, const std::string& kind) const {
-  return root_ / "build" / toolchain / kind;
+fs::path ProfileStore::toolchain_dir(const std::string& toolchain) const { return root_ / "build" / toolchain; }
+
+fs::path ProfileStore::build_dir(const std::string& toolchain, const BuildKind& kind) const {
+  return toolchain_dir(toolchain) / kind.name;
+}
+
+fs::path ProfileStore::raw_profiles_dir(const std::string& toolchain, const std::string& stage) const {
+  return toolchain_dir(toolchain) / (stage + "raw-profiles");
+}
+
+fs::path ProfileStore::merged_dir(const std::string& toolchain, const std::string& stage) const {
+  return toolchain_dir(toolchain) / (stage + "merged");
 }
 
 fs::path ProfileStore::runs_dir(const std::string& toolchain) const { return root_ / "runs" / toolchain; }
@@ -64,6 +74,11 @@ fs::path ProfileStore::profile_path(const std::string& target, const std::string
 
 fs::path ProfileStore::metadata_path(const std::string& target, const std::string& toolchain) const {
   return root_ / "profiles" / target / (toolchain + ".json");
+}
+
+fs::path ProfileStore::stage_profile_path(const std::string& target, const std::string& toolchain,
+                                          const std::string& stage, const std::string& extension) const {
+  return root_ / "profiles" / target / "stages" / (toolchain + "." + stage + extension);
 }
 
 namespace {
@@ -92,21 +107,45 @@ bool is_interrupted_write(const std::string& name) {
   return std::regex_match(name, pattern);
 }
 
+// A profile (file or directory) copied to `dest` in two steps: prepare() stages a directory
+// completely before anything in the store changes; install() then replaces `dest` atomically.
+class ProfileCopy {
+ public:
+  ProfileCopy(fs::path merged, fs::path dest) : merged_(std::move(merged)), dest_(std::move(dest)) {}
+  void prepare() {
+    fs::create_directories(dest_.parent_path());
+    if (!fs::is_directory(merged_)) return;
+    staging_ = dest_.parent_path() / ("." + dest_.filename().string() + ".staging");
+    fs::remove_all(staging_);
+    fs::copy(merged_, staging_, fs::copy_options::recursive);
+    sync_tree(staging_);
+  }
+  void install() {
+    if (!staging_.empty()) replace_directory_atomic(staging_, dest_);
+    else copy_file_atomic(merged_, dest_);
+  }
+
+ private:
+  fs::path merged_, dest_, staging_;
+};
+
 }  // namespace
+
+fs::path ProfileStore::save_stage_profile(const std::string& target, const std::string& toolchain,
+                                          const std::string& stage, const fs::path& merged,
+                                          const std::string& extension) const {
+  ProfileCopy copy(merged, stage_profile_path(target, toolchain, stage, extension));
+  copy.prepare();
+  copy.install();
+  return stage_profile_path(target, toolchain, stage, extension);
+}
 
 fs::path ProfileStore::save(const std::string& target, const std::string& toolchain, const fs::path& merged,
                             const std::string& extension, const nlohmann::json& metadata) const {
   fs::path dest = profile_path(target, toolchain, extension);
   fs::path meta = metadata_path(target, toolchain);
-  fs::create_directories(dest.parent_path());
-  fs::path staging;
-  if (fs::is_directory(merged)) {
-    // Staged completely before anything in the store changes.
-    staging = dest.parent_path() / ("." + dest.filename().string() + ".staging");
-    fs::remove_all(staging);
-    fs::copy(merged, staging, fs::copy_options::recursive);
-    sync_tree(staging);
-  }
+  ProfileCopy copy(merged, dest);
+  copy.prepare();
   // The old metadata goes first: a reader that finds metadata finds the profile it describes.
   std::error_code ec;
   if (fs::remove(meta, ec)) {
@@ -116,11 +155,7 @@ fs::path ProfileStore::save(const std::string& target, const std::string& toolch
       ::close(dir);
     }
   }
-  if (!staging.empty()) {
-    replace_directory_atomic(staging, dest);
-  } else {
-    copy_file_atomic(merged, dest);
-  }
+  copy.install();
   write_file_atomic(meta, metadata.dump(2) + "\n");
   return dest;
 }
@@ -176,9 +211,8 @@ fs::path ProfileStore::save_report(const nlohmann::json& report, const std::stri
   return path;
 }
 
-std::map<std::string, std::string> hash_sources(const fs::path& source_dir, const fs::path& store_dir) {
-  static const std::set<std::string> kExtensions = {".c", ".cc", ".cpp", ".cxx", ".c++", ".h", ".hh",
-                                                    ".hpp", ".hxx", ".inc", ".inl", ".ipp", ".cmake"};
+std::map<std::string, std::string> hash_sources(const fs::path& source_dir, const fs::path& store_dir,
+                                                const SourceFilter& is_source) {
   std::map<std::string, std::string> hashes;
   fs::path store = fs::weakly_canonical(store_dir);
   std::error_code ec;
@@ -196,16 +230,8 @@ std::map<std::string, std::string> hash_sources(const fs::path& source_dir, cons
       continue;
     }
     if (!it->is_regular_file()) continue;
-    // make, autotools and Meson build descriptions (build.system: command).
-    bool make = name == "Makefile" || name == "GNUmakefile" || name == "makefile" || p.extension() == ".mk" ||
-                name == "configure.ac" || name == "Makefile.am" || name == "Makefile.in" || name == "meson.build" ||
-                name == "meson_options.txt" || name == "meson.options";
-    // Rust: sources, manifests and the lock file (dependency versions); target/ is skipped above.
-    bool rust = p.extension() == ".rs" || name == "Cargo.toml" || name == "Cargo.lock";
-    // Go: sources and the module files, which pin the dependencies the code is built with.
-    bool go = p.extension() == ".go" || name == "go.mod" || name == "go.sum";
-    if (name != "CMakeLists.txt" && !make && !rust && !go && !kExtensions.count(p.extension().string())) continue;
-    hashes[fs::relative(p, source_dir).string()] = sha256_file(p);
+    fs::path relative = fs::relative(p, source_dir);
+    if (is_source(relative)) hashes[relative.string()] = sha256_file(p);
   }
   return hashes;
 }

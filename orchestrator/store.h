@@ -2,16 +2,20 @@
 //
 //   profiles/<target>/<toolchain>.<ext>   merged profile (file, or directory for GCC)
 //   profiles/<target>/<toolchain>.json    its metadata ("schema": "pgo-profile/1")
+//   profiles/<target>/stages/             post-link stages' profiles (<toolchain>.<stage><ext>)
 //   build/ runs/ reports/                 working state
 //
 // Every write is atomic, and a lock file keeps two pgo runs from interleaving.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "adapters/build_system.h"
 
 namespace pgo {
 
@@ -32,12 +36,23 @@ class ProfileStore {
   explicit ProfileStore(std::filesystem::path root) : root_(std::move(root)) {}
   const std::filesystem::path& root() const { return root_; }
 
-  std::filesystem::path build_dir(const std::string& toolchain, const std::string& kind) const;
+  // .pgo/build/<toolchain>/: the toolchain's trees, its fingerprints and its build manifest.
+  std::filesystem::path toolchain_dir(const std::string& toolchain) const;
+  // The tree of a build of `kind`: <toolchain_dir>/<kind.name>.
+  std::filesystem::path build_dir(const std::string& toolchain, const BuildKind& kind) const;
+  // Where a profile stage's training writes raw profiles by default (GCC compiles the path in)
+  // and where its merges go: <toolchain_dir>/<stage>raw-profiles and <stage>merged, `stage`
+  // being "" for the build's PGO, "status-" for `pgo status` and "<optimizer>-" for a post-link stage.
+  std::filesystem::path raw_profiles_dir(const std::string& toolchain, const std::string& stage = "") const;
+  std::filesystem::path merged_dir(const std::string& toolchain, const std::string& stage = "") const;
   std::filesystem::path runs_dir(const std::string& toolchain) const;
   std::filesystem::path reports_dir() const { return root_ / "reports"; }
   std::filesystem::path profile_path(const std::string& target, const std::string& toolchain,
                                      const std::string& extension) const;
   std::filesystem::path metadata_path(const std::string& target, const std::string& toolchain) const;
+  // A post-link stage's profile: profiles/<target>/stages/<toolchain>.<stage><ext>.
+  std::filesystem::path stage_profile_path(const std::string& target, const std::string& toolchain,
+                                           const std::string& stage, const std::string& extension) const;
 
   // Copies `merged` (a file or a directory) into the store and writes `metadata` beside it;
   // each replaces its predecessor atomically, and the old metadata goes first, so that a
@@ -46,6 +61,12 @@ class ProfileStore {
   std::filesystem::path save(const std::string& target, const std::string& toolchain,
                              const std::filesystem::path& merged, const std::string& extension,
                              const nlohmann::json& metadata) const;
+
+  // Copies a post-link stage's merged profile (a file or a directory) to stage_profile_path,
+  // atomically. Returns its path.
+  std::filesystem::path save_stage_profile(const std::string& target, const std::string& toolchain,
+                                           const std::string& stage, const std::filesystem::path& merged,
+                                           const std::string& extension) const;
 
   // Writes report.json to reports/<stamp>/ and reports/latest/; returns the first path.
   std::filesystem::path save_report(const nlohmann::json& report, const std::string& stamp) const;
@@ -66,10 +87,13 @@ class ProfileStore {
   std::filesystem::path root_;
 };
 
-// Per-file content hashes of a project's sources (C/C++ sources, headers, CMake files),
-// skipping the store and build directories. Keys are paths relative to `source_dir`.
+// Which files of a source tree are sources (BuildSystem::is_source), by relative path.
+using SourceFilter = std::function<bool(const std::filesystem::path& relative)>;
+
+// Per-file content hashes of a project's sources (those `is_source` accepts), skipping the
+// store, build directories (build*, Cargo's target/) and .git. Keys are relative to `source_dir`.
 std::map<std::string, std::string> hash_sources(const std::filesystem::path& source_dir,
-                                                const std::filesystem::path& store_dir);
+                                                const std::filesystem::path& store_dir, const SourceFilter& is_source);
 
 // The git commit of `dir`'s HEAD, or "" when it is not in a git work tree.
 std::string git_commit(const std::filesystem::path& dir);

@@ -15,10 +15,11 @@ namespace fs = std::filesystem;
 
 StoredProfileCheck check_stored_profile(const Config& config, const ProfileStore& store,
                                         const std::vector<std::string>& targets, const Toolchain& current,
-                                        const std::string& extension, const nlohmann::json& current_flags) {
+                                        const std::string& extension, const nlohmann::json& current_flags,
+                                        const SourceFilter& is_source) {
   StoredProfileCheck out;
   std::map<std::string, std::string> sources =
-      hash_sources(config.project_dir / config.build.source_dir, config.project_dir / config.store_dir);
+      hash_sources(config.project_dir / config.build.source_dir, config.project_dir / config.store_dir, is_source);
   std::string workloads = workloads_fingerprint(config);
   for (const auto& target : targets) {
     fs::path profile = store.profile_path(target, current.name, extension);

@@ -31,7 +31,8 @@ struct StoredProfileCheck {
 // the metadata's "flags" (flags_metadata). Missing or corrupt store files make it stale.
 StoredProfileCheck check_stored_profile(const Config& config, const ProfileStore& store,
                                         const std::vector<std::string>& targets, const Toolchain& current,
-                                        const std::string& extension, const nlohmann::json& current_flags);
+                                        const std::string& extension, const nlohmann::json& current_flags,
+                                        const SourceFilter& is_source);
 
 // Content digest of a merged profile: SHA-256 of a file, or of a directory's (relative path,
 // file digest) pairs. Merged profiles are named profile-<digest[:16]><ext> after it.

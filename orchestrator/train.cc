@@ -187,13 +187,15 @@ std::string stderr_tail(const fs::path& file) {
   return tail_lines(text, 15);
 }
 
-RunOutcome run_one(const TrainingRun& run, const ProfileFormat& format, ProcessRunner& runner,
+RunOutcome run_one(const TrainingRun& run, const ProfileRecorder& format, ProcessRunner& runner,
                    const std::string& toolchain) {
   fs::remove_all(run.run_dir);
   fs::create_directories(run.run_dir);
   ProcessSpec spec = run.spec;
-  if (run.profile.empty())
+  if (run.profile.empty()) {
     for (const auto& [name, value] : format.training_env(run.run_dir)) spec.env[name] = value;
+    spec.argv = format.training_command(spec.argv, run.run_dir);
+  }
   BoundedOutput output({run.run_dir / "stdout", run.run_dir / "stderr"});
   spec.stdout_file = output.target(0);
   spec.stderr_file = output.target(1);
@@ -286,7 +288,7 @@ std::vector<TrainingRun> plan_training_runs(const Config& config, const std::map
   return runs;
 }
 
-TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat& format, ProcessRunner& runner,
+TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileRecorder& format, ProcessRunner& runner,
                       int jobs, bool keep_going, Progress& progress, const std::string& toolchain) {
   TrainingOutcome outcome;
   if (runs.empty()) throw UsageError("no workload is marked for training (train: true)");

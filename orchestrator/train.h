@@ -24,7 +24,8 @@ struct TrainingRun {
   ProcessSpec spec;       // expanded command; stdout/stderr/env are filled in by train()
   std::filesystem::path run_dir;
   // The workload's `profile:` (relative to run_dir): the program writes its own profile
-  // there, and the format's collection environment is not set. Empty: format.collect().
+  // there, and the recorder's environment and command wrapper are not applied. Empty:
+  // recorder.collect().
   std::filesystem::path profile;
 };
 
@@ -38,7 +39,7 @@ struct TrainingOutcome {
 // A failing run throws pgo::Error(kWorkloadFailure) naming its command, status and
 // stderr tail, unless keep_going; with it, failures are collected and the rest goes on
 // (at least one profile is still required).
-TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileFormat& format,
+TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileRecorder& format,
                       ProcessRunner& runner, int jobs, bool keep_going, Progress& progress,
                       const std::string& toolchain);
 

@@ -9,7 +9,7 @@ packages=(
   clang-22 llvm-22 llvm-22-dev libclang-rt-22-dev lld-22
   libyaml-cpp-dev libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev googletest
-  valgrind ccache
+  valgrind ccache bolt-22
   zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev libncurses-dev
   libpng-dev chromium
   python3-yaml

@@ -418,15 +418,6 @@ const std::vector<std::string>& toolchains_for_system(const std::string& system)
   return c_family;
 }
 
-std::string to_string(FailureMode mode) {
-  switch (mode) {
-    case FailureMode::Any: return "any";
-    case FailureMode::All: return "all";
-    case FailureMode::Warn: return "warn";
-  }
-  return "any";
-}
-
 Config parse_config(const std::string& text, const fs::path& file) {
   Reader r(file.string());
   YAML::Node root = r.load_single_document(text);

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-namespace pgo {
+#include "support/failure_mode.h"
 
-enum class FailureMode { Any, All, Warn };  // merge: fail on any bad input / only if all bad / warn
+namespace pgo {
 
 struct SourcePos {
   int line = 0;    // 1-based; 0 when unknown
@@ -133,8 +133,6 @@ Config load_config(const std::filesystem::path& file);
 void check_workload_paths(const Config& config);
 // Same, from text (for tests); `file` is only used in messages and to set project_dir.
 Config parse_config(const std::string& text, const std::filesystem::path& file);
-
-std::string to_string(FailureMode mode);
 
 // "500ms", "30s", "10m", "1.5h", "30d", or a bare number of seconds ("90", "2.5") -> seconds.
 // nullopt if malformed, negative or not finite.

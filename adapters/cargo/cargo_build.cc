@@ -137,9 +137,8 @@ Toolchain CargoBuildSystem::detect(const fs::path& probe_dir) {
   // The real compiler rather than rustup's proxy: its sysroot holds llvm-tools.
   fs::path sysroot = trim(run_captured("rustc --print sysroot", {"rustc", "--print", "sysroot"}));
   std::error_code ec;
-  if (!sysroot.empty() && fs::exists(sysroot / "bin" / "rustc", ec)) tc.c_compiler = sysroot / "bin" / "rustc";
-  else if (auto rustc = find_program("rustc")) tc.c_compiler = fs::absolute(*rustc);
-  tc.profile_format = "llvm";
+  if (!sysroot.empty() && fs::exists(sysroot / "bin" / "rustc", ec)) tc.tool = sysroot / "bin" / "rustc";
+  else if (auto rustc = find_program("rustc")) tc.tool = fs::absolute(*rustc);
   return tc;
 }
 
@@ -236,6 +235,11 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
   built.output = messages.rendered;
   built.warnings = warnings_;
   return built;
+}
+
+bool CargoBuildSystem::is_source(const fs::path& relative) const {
+  const std::string name = relative.filename().string();
+  return relative.extension() == ".rs" || name == "Cargo.toml" || name == "Cargo.lock" || is_c_family_source(relative);
 }
 
 }  // namespace pgo

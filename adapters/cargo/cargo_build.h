@@ -33,6 +33,9 @@ class CargoBuildSystem : public BuildSystem {
   BuildResult build(const BuildRequest& request) override;
   // The bin targets of the selected package(s), from `cargo metadata`.
   std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) override;
+  // Rust sources, manifests and lock files (dependency versions), and the C and C++ that build
+  // scripts compile.
+  bool is_source(const std::filesystem::path& relative) const override;
 
   // The cargo argv for `targets` (for tests and the docs); needs detect() first.
   std::vector<std::string> build_command(const std::vector<std::string>& targets, int jobs) const;

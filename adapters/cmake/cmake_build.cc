@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "adapters/compiler_kinds.h"
 #include "adapters/cmake/flags_file.h"
 #include "adapters/elf/elf_files.h"
 #include "adapters/logged_step.h"
@@ -170,14 +171,11 @@ Toolchain CMakeBuildSystem::detect(const fs::path& probe_dir) {
   tc.compiler_version = primary->version;
   tc.c_compiler = c ? c->path : compilers().cc;
   tc.cxx_compiler = cxx ? cxx->path : compilers().cxx;
-  bool clang = tc.compiler_id == "Clang" || tc.compiler_id == "AppleClang";
-  bool gnu = tc.compiler_id == "GNU";
-  if (clang) tc.profile_format = "llvm";
-  if (gnu) tc.profile_format = "gcda";
-  if ((toolchain_.name == "clang" && !clang) || (toolchain_.name == "gcc" && !gnu))
+  tc.tool = tc.c_compiler;
+  if (std::string wanted = expected_compiler_id(toolchain_.name, tc.compiler_id); !wanted.empty())
     throw UsageError("toolchain '" + toolchain_.name + "': CMake identifies " +
                      primary->path.string() + " as " + tc.compiler_id + " " + tc.compiler_version +
-                     ", not " + (toolchain_.name == "gcc" ? "GNU" : "Clang") +
+                     ", not " + wanted +
                      "; fix cc/cxx of this toolchain in pgo.yaml");
   return tc;
 }
@@ -237,6 +235,10 @@ BuildResult CMakeBuildSystem::build(const BuildRequest& request) {
   result.log = dir / cmake::kLogFileName;
   result.output = std::move(log);
   return result;
+}
+
+bool CMakeBuildSystem::is_source(const fs::path& relative) const {
+  return is_c_family_source(relative) || relative.filename() == "CMakeLists.txt" || relative.extension() == ".cmake";
 }
 
 }  // namespace pgo

@@ -49,6 +49,8 @@ class CMakeBuildSystem : public BuildSystem {
   // targets (all of them when none are named). Unknown targets: pgo::Error(kUsage).
   BuildResult build(const BuildRequest& request) override;
   std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) override;
+  // C and C++ sources and headers, CMakeLists.txt and .cmake modules.
+  bool is_source(const std::filesystem::path& relative) const override;
 
   // The argv of the configure step for `build_dir` (for tests and for the docs).
   std::vector<std::string> configure_command(const std::filesystem::path& build_dir);

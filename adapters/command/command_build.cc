@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 
+#include "adapters/compiler_kinds.h"
 #include "adapters/command/command_env.h"
 #include "adapters/command/compiler_id.h"
 #include "adapters/command/source_tree.h"
@@ -130,15 +131,11 @@ Toolchain CommandBuildSystem::detect(const fs::path& probe_dir) {
   tc.compiler_version = cid.version;
   tc.c_compiler = c.cc;
   tc.cxx_compiler = c.cxx;
-  bool clang = cid.id == "Clang" || cid.id == "AppleClang";
-  bool gnu = cid.id == "GNU";
-  if (clang) tc.profile_format = "llvm";
-  if (gnu) tc.profile_format = "gcda";
-  std::string wanted = toolchain_.name == "gcc" ? "GNU" : "Clang";
+  tc.tool = c.cc;
   auto describe = [](const command::CompilerIdentity& id) {
     return id.id.empty() ? std::string("an unknown compiler") : id.id + " " + id.version;
   };
-  if ((toolchain_.name == "clang" && !clang) || (toolchain_.name == "gcc" && !gnu))
+  if (std::string wanted = expected_compiler_id(toolchain_.name, cid.id); !wanted.empty())
     throw UsageError("toolchain '" + toolchain_.name + "': " + c.cc.string() + " identifies as " + describe(cid) +
                      ", not " + wanted + "; fix cc of this toolchain in pgo.yaml");
   if (cxxid.id != cid.id || cxxid.version != cid.version)
@@ -243,6 +240,13 @@ BuildResult CommandBuildSystem::build(const BuildRequest& request) {
   result.log = dir / command::kLogFileName;
   result.output = std::move(log);
   return result;
+}
+
+bool CommandBuildSystem::is_source(const fs::path& relative) const {
+  const std::string name = relative.filename().string();
+  return is_c_family_source(relative) || name == "Makefile" || name == "GNUmakefile" || name == "makefile" ||
+         relative.extension() == ".mk" || name == "configure.ac" || name == "Makefile.am" || name == "Makefile.in" ||
+         name == "meson.build" || name == "meson_options.txt" || name == "meson.options";
 }
 
 }  // namespace pgo

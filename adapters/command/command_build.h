@@ -51,6 +51,8 @@ class CommandBuildSystem : public BuildSystem {
   BuildResult build(const BuildRequest& request) override;
   // The targets of `artifacts` in pgo.yaml.
   std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) override;
+  // C and C++ sources and headers, and make, autotools and Meson build descriptions.
+  bool is_source(const std::filesystem::path& relative) const override;
 
   // The expanded configure (empty if none) and build argv for a build directory and flags.
   std::vector<std::string> configure_command(const std::filesystem::path& build_dir, const Flags& flags, int jobs);

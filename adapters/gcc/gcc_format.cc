@@ -165,7 +165,7 @@ FunctionMatch GccProfileFormat::match(const fs::path& stored, const BuildRequest
 }
 
 std::string GccProfileFormat::format_version(const Toolchain& toolchain) const {
-  fs::path compiler = toolchain.c_compiler.empty() ? options_.compiler : toolchain.c_compiler;
+  fs::path compiler = toolchain.tool.empty() ? options_.compiler : toolchain.tool;
   // A compile with -ftest-coverage writes a .gcno whose header carries the same version
   // word as the .gcda files of that compiler; no program has to run.
   fs::path dir = gcc_paths::make_temp_dir(fs::temp_directory_path(), "pgo-gcc-probe");

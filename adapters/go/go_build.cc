@@ -124,8 +124,7 @@ Toolchain GoBuildSystem::detect(const fs::path&) {
   tc.name = toolchain_.name;
   tc.compiler_id = "go";
   tc.compiler_version = goversion_.starts_with("go") ? goversion_.substr(2) : goversion_;
-  tc.c_compiler = go();
-  tc.profile_format = "pprof";
+  tc.tool = go();
   tc.profile_version = "profile.proto";
   return tc;
 }
@@ -198,7 +197,7 @@ std::vector<std::string> GoBuildSystem::executable_targets(const fs::path&) {
 }
 
 std::vector<std::string> GoBuildSystem::build_command(const std::string& target, const fs::path& build_dir,
-                                                      BuildKind kind, const std::vector<std::string>& flags, int jobs,
+                                                      BuildRole role, const std::vector<std::string>& flags, int jobs,
                                                       const fs::path& overlay) {
   const Target& t = targets().at(target);
   std::vector<std::string> argv = {go().string()};
@@ -209,7 +208,7 @@ std::vector<std::string> GoBuildSystem::build_command(const std::string& target,
   for (const auto& f : flags) has_pgo = has_pgo || f.starts_with("-pgo=");
   if (!has_pgo) argv.push_back("-pgo=off");  // never the default.pgo a main package may carry
   argv.insert(argv.end(), flags.begin(), flags.end());
-  if (kind == BuildKind::Instrumented) {
+  if (role == BuildRole::Instrumented) {
     argv.push_back("-overlay=" + overlay.string());
     // The hook links to runtime internals; the user's own -ldflags from GOFLAGS are kept
     // (a command-line -ldflags replaces the GOFLAGS one).
@@ -231,7 +230,7 @@ BuildResult GoBuildSystem::build(const BuildRequest& request) {
       throw UsageError("'" + n + "' is not a binary of the Go module in " + source_dir_.string() + "; it builds: " +
                        join(executable_targets(build_dir), ", "));
 
-  if (request.kind == BuildKind::Instrumented) {
+  if (request.kind.role == BuildRole::Instrumented) {
     auto v = go::parse_go_version(goversion_);
     if (v && v->second < go::kHookMinMinor)
       throw BuildError("training Go programs needs Go 1." + std::to_string(go::kHookMinMinor) +
@@ -245,18 +244,18 @@ BuildResult GoBuildSystem::build(const BuildRequest& request) {
     // One overlay per binary, hooking only its own package: a binary that imports another
     // target's package must not start a second profiler.
     fs::path overlay;
-    if (request.kind == BuildKind::Instrumented)
+    if (request.kind.role == BuildRole::Instrumented)
       overlay = go::write_hook_overlay({{targets().at(n).dir, targets().at(n).package_name}},
                                        build_dir / "pgo-hook" / n, go::flag_value(goflags_, "overlay").value_or(""));
     std::vector<std::string> argv =
-        build_command(n, build_dir, request.kind, request.flags.compile, request.jobs, overlay);
+        build_command(n, build_dir, request.kind.role, request.flags.compile, request.jobs, overlay);
     run_go(argv, result.log, log, std::string("go ") + (targets().at(n).test ? "test -c" : "build") + " of " + n);
     result.artifacts.push_back(Artifact{n, build_dir / n, false});
   }
   result.output = log;
-  if (request.kind == BuildKind::Instrumented) write_sources(build_dir, names);
+  if (request.kind.role == BuildRole::Instrumented) write_sources(build_dir, names);
 
-  if (request.kind == BuildKind::Optimized) {
+  if (request.kind.role == BuildRole::Optimized) {
     std::string expected;
     for (const auto& f : request.flags.compile)
       if (f.starts_with("-pgo=")) expected = f.substr(5);
@@ -293,6 +292,11 @@ void GoBuildSystem::verify_profile(const Artifact& artifact, const std::string& 
                      (got.empty() ? std::string("no -pgo build setting") : "-pgo=" + got) +
                      " in `go version -m`, but it was built with -pgo=" + expected +
                      ": the profile did not reach the build");
+}
+
+bool GoBuildSystem::is_source(const fs::path& relative) const {
+  const std::string name = relative.filename().string();
+  return relative.extension() == ".go" || name == "go.mod" || name == "go.sum" || is_c_family_source(relative);
 }
 
 }  // namespace pgo

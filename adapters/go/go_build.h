@@ -42,10 +42,12 @@ class GoBuildSystem : public BuildSystem {
   // Throws kUsage for a build.packages entry that is not a main package, and for a
   // ${bin:X.test} that no package of the module has tests for.
   std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) override;
+  // Go sources and the module files, which pin the dependencies; C and C++ for cgo.
+  bool is_source(const std::filesystem::path& relative) const override;
 
   // The argv that builds `target` into `build_dir` with `flags` (for tests and docs).
   std::vector<std::string> build_command(const std::string& target, const std::filesystem::path& build_dir,
-                                         BuildKind kind, const std::vector<std::string>& flags, int jobs,
+                                         BuildRole role, const std::vector<std::string>& flags, int jobs,
                                          const std::filesystem::path& overlay);
 
  private:

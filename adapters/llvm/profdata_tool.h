@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "adapters/profile_format.h"
-#include "workloads/config.h"
+#include "support/failure_mode.h"
 
 namespace pgo {
 

@@ -44,8 +44,8 @@ std::string RustProfileFormat::format_version(const Toolchain& toolchain) const 
 
 fs::path RustProfileFormat::sysroot() const {
   // detect() records the real compiler, <sysroot>/bin/rustc (not rustup's proxy).
-  if (!toolchain_.c_compiler.empty() && toolchain_.c_compiler.parent_path().filename() == "bin")
-    return toolchain_.c_compiler.parent_path().parent_path();
+  if (!toolchain_.tool.empty() && toolchain_.tool.parent_path().filename() == "bin")
+    return toolchain_.tool.parent_path().parent_path();
   SystemProcessRunner system_runner;
   ProcessRunner& runner = runner_ ? *runner_ : system_runner;
   std::error_code ec;

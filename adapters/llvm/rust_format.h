@@ -19,7 +19,7 @@ bool rust_merge_in_process(int rustc_llvm_major);
 class RustProfileFormat : public ClangProfileFormat {
  public:
   // `toolchain`: compiler_version is rustc's release, llvm_version its LLVM release,
-  // c_compiler the real rustc binary (<sysroot>/bin/rustc) when known. `profile_dir` is
+  // tool the real rustc binary (<sysroot>/bin/rustc) when known. `profile_dir` is
   // compiled into instrumented binaries (training runs override it with LLVM_PROFILE_FILE).
   RustProfileFormat(Toolchain toolchain, ProcessRunner* runner, std::filesystem::path profile_dir);
 

@@ -33,7 +33,7 @@ RebenchOutcome rebench(const Config& config, const RebenchOptions& options, Proc
   ProfileStore store(config.project_dir / config.store_dir);
   const std::vector<Metric> metrics = chosen_metrics(options.metric, config);
   std::vector<ToolchainSpec> toolchains = select_toolchains(config, options.toolchains);
-  auto manifest_of = [&](const std::string& tc) { return manifest_path(store.build_dir(tc, "baseline")); };
+  auto manifest_of = [&](const std::string& tc) { return manifest_path(store.build_dir(tc, BuildKind::baseline())); };
   if (options.toolchains.empty()) {  // every configured toolchain that `pgo build` has built
     std::vector<ToolchainSpec> built;
     for (const auto& tc : toolchains)

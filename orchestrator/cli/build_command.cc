@@ -23,6 +23,7 @@ struct BuildArgs {
   std::string metric;  // empty: pgo.yaml's bench.metric
   bool force = false;  // --force / --no-reuse
   bool reuse = false;  // --reuse: build from the stored profile when it is fresh
+  std::string recipe = "pgo";
 };
 
 int run(const BuildArgs& args) {
@@ -35,6 +36,7 @@ int run(const BuildArgs& args) {
   options.metric = args.metric;
   options.force = args.force;
   options.reuse_stored = args.reuse;
+  options.recipe = parse_recipe(args.recipe);
   options.pgo_version = PGO_VERSION;
   SystemProcessRunner runner;
   Progress progress;
@@ -57,6 +59,9 @@ Action add_build_command(CLI::App& app) {
                 "Leave failing training runs out of the profile instead of stopping (exit 4)");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
   add_metric_option(cmd, args->metric);
+  cmd->add_option("--recipe", args->recipe,
+                  "The techniques stacked on the build: pgo (default) or pgo+bolt (BOLT rewrites the optimized "
+                  "executables after its own instrumented training; not for Go). docs/recipes.md");
   CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force,
                                      "Train and benchmark again even when nothing changed since the last build "
                                      "(by default unchanged binaries and workloads reuse the last profile and results)");

@@ -289,10 +289,10 @@ std::string other_sections(const Report& report) {
   std::string out;
   if (!report.toolchains.empty()) {
     out += "<section><h2>Toolchains</h2><table><thead><tr><th>toolchain</th><th>compiler</th><th>profile format</th>"
-           "<th>C compiler</th><th>C++ compiler</th></tr></thead><tbody>";
+           "<th>compiler path</th><th>C++ compiler</th></tr></thead><tbody>";
     for (const auto& t : report.toolchains)
       out += "<tr>" + td(escape(t.name)) + td(escape(t.compiler_id + " " + t.compiler_version)) +
-             td(escape(t.profile_format + " " + t.profile_version)) + td("<code>" + escape(t.c_compiler.string()) + "</code>") +
+             td(escape(t.profile_format + " " + t.profile_version)) + td("<code>" + escape(t.tool.string()) + "</code>") +
              td("<code>" + escape(t.cxx_compiler.string()) + "</code>") + "</tr>";
     out += "</tbody></table></section>";
   }

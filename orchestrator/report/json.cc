@@ -32,23 +32,25 @@ json counts_json(const bench::InstructionStats& s) {
 json profile_json(const ProfileReport& p) {
   json hottest = json::array();
   for (const auto& f : p.summary.hottest) hottest.push_back({{"name", f.name}, {"count", f.count}});
-  return {{"toolchain", p.toolchain},
-          {"target", p.target},
-          {"profile",
-           {{"functions", p.summary.functions},
-            {"functions_with_counts", p.summary.functions_with_counts},
-            {"total_count", p.summary.total_count},
-            {"hottest", hottest},
-            {"mismatch_warnings", p.diagnostics.mismatch_warnings},
-            {"missing_warnings", p.diagnostics.missing_warnings},
-            {"warning_examples", p.diagnostics.examples},
-            {"merge_method", p.merge_method},
-            {"raw_profiles", p.raw_profiles},
-            {"skipped_inputs", p.skipped_inputs},
-            {"stored_at", p.stored_at.string()},
-            {"optimized_binary_differs", p.binary_differs},
-            {"source", p.source},
-            {"source_reason", p.source_reason}}}};
+  json out = {{"toolchain", p.toolchain},
+              {"target", p.target},
+              {"profile",
+               {{"functions", p.summary.functions},
+                {"functions_with_counts", p.summary.functions_with_counts},
+                {"total_count", p.summary.total_count},
+                {"hottest", hottest},
+                {"mismatch_warnings", p.diagnostics.mismatch_warnings},
+                {"missing_warnings", p.diagnostics.missing_warnings},
+                {"warning_examples", p.diagnostics.examples},
+                {"merge_method", p.merge_method},
+                {"raw_profiles", p.raw_profiles},
+                {"skipped_inputs", p.skipped_inputs},
+                {"stored_at", p.stored_at.string()},
+                {"optimized_binary_differs", p.binary_differs},
+                {"source", p.source},
+                {"source_reason", p.source_reason}}}};
+  if (!p.post_link.empty()) out["post_link"] = p.post_link;  // only where a post-link stage ran
+  return out;
 }
 
 }  // namespace
@@ -90,6 +92,7 @@ nlohmann::json report_to_json(const Report& report) {
     toolchains.push_back({{"name", t.name},
                           {"compiler_id", t.compiler_id},
                           {"version", t.compiler_version},
+                          {"tool", t.tool.string()},
                           {"c_compiler", t.c_compiler.string()},
                           {"cxx_compiler", t.cxx_compiler.string()},
                           {"profile_format", t.profile_format},

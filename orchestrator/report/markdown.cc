@@ -136,9 +136,9 @@ void toolchains_section(const Report& report, Doc& doc) {
   std::vector<std::string> rows;
   for (const auto& t : report.toolchains)
     rows.push_back("| " + text(t.name) + " | " + text(t.compiler_id + " " + t.compiler_version) + " | " +
-                   text(t.profile_format + " " + t.profile_version) + " | " + code(t.c_compiler.string()) + " | " +
+                   text(t.profile_format + " " + t.profile_version) + " | " + code(t.tool.string()) + " | " +
                    code(t.cxx_compiler.string()) + " |\n");
-  doc.table("| toolchain | compiler | profile format | C compiler | C++ compiler |\n|---|---|---|---|---|\n", rows,
+  doc.table("| toolchain | compiler | profile format | compiler path | C++ compiler |\n|---|---|---|---|---|\n", rows,
             kMaxProfiles, "toolchains");
 }
 

@@ -1,5 +1,6 @@
 // The report of one `pgo build`: what was built, how the profile looks, what was measured.
-// One model, several renderings (json.cc, terminal.cc), as hyperfine's export/ does.
+// One model, several renderings (json, terminal, markdown, html + svg, bencher, github_benchmark;
+// exports.cc writes them all), as hyperfine's export/ does.
 #pragma once
 
 #include <filesystem>
@@ -53,6 +54,9 @@ struct ProfileReport {
   // (`pgo build --reuse` found the stored profile fresh) or "shards" (`pgo merge`), and why.
   std::string source = "trained";
   std::string source_reason;
+  // One line per post-link stage that rewrote the optimized binary ("bolt: 120 of 300
+  // functions profiled"); empty without post-link stages.
+  std::vector<std::string> post_link;
 };
 
 struct TrainingFailure {

@@ -176,7 +176,7 @@ TEST_F(GccPgoTest, TrainMergeAndUseFromAnotherBuildDirectory) {
 
   // format_version names what the compiler writes.
   Toolchain tc;
-  tc.c_compiler = "gcc";
+  tc.tool = "gcc";
   EXPECT_EQ(fmt.format_version(tc), read_gcda(root_ / "merged" / names[0]).version_string);
 }
 
@@ -194,7 +194,7 @@ TEST_F(GccPgoTest, FormatVersionFallsBackToTheCompilerVersion) {
   GccProfileFormat fmt = format();
   Toolchain tc;
   tc.compiler_version = "12.2.0";
-  tc.c_compiler = root_ / "no-such-gcc";
+  tc.tool = root_ / "no-such-gcc";
   EXPECT_EQ(fmt.format_version(tc), "B22*");
   tc.compiler_version.clear();
   EXPECT_THROW(fmt.format_version(tc), Error);

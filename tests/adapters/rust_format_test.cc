@@ -138,7 +138,7 @@ TEST_F(RustFormat, OtherLlvmWithoutLlvmToolsNamesTheRustupComponent) {
   Toolchain old = toolchain_;
   old.compiler_version = "1.87.0";
   old.llvm_version = "20.1.1";
-  old.c_compiler = dir_ / "sysroot" / "bin" / "rustc";  // a sysroot without lib/rustlib/*/bin
+  old.tool = dir_ / "sysroot" / "bin" / "rustc";  // a sysroot without lib/rustlib/*/bin
   fs::create_directories(dir_ / "sysroot" / "bin");
   RustProfileFormat format(old, &runner_, dir_ / "raw");
   std::vector<WeightedInput> inputs = train(format, {"1000"});
@@ -166,7 +166,7 @@ TEST_F(RustFormat, OtherLlvmUsesTheSysrootLlvmProfdata) {
   fs::permissions(bin / "llvm-profdata", fs::perms::owner_all);
   Toolchain other = toolchain_;
   other.llvm_version = "21.1.8";
-  other.c_compiler = dir_ / "sysroot" / "bin" / "rustc";
+  other.tool = dir_ / "sysroot" / "bin" / "rustc";
   RustProfileFormat format(other, &runner_, dir_ / "raw");
   std::vector<WeightedInput> inputs = train(format, {"1000", "2000"});
   MergeResult merged = format.merge(inputs, dir_ / "merged.profdata", FailureMode::Any, 1);

@@ -254,7 +254,9 @@ TEST_F(StoreTest, HashesSourcesButNotStoreOrBuildTrees) {
   write_file_atomic(dir_ / "src/notes.txt", "not a source");
   write_file_atomic(dir_ / ".pgo/build/gcc/x.c", "generated");
   write_file_atomic(dir_ / "build/gen.c", "generated");
-  auto hashes = hash_sources(dir_, dir_ / ".pgo");
+  // As a CMake project's build system says (BuildSystem::is_source).
+  auto is_source = [](const fs::path& p) { return p.filename() == "CMakeLists.txt" || is_c_family_source(p); };
+  auto hashes = hash_sources(dir_, dir_ / ".pgo", is_source);
   EXPECT_EQ(hashes.size(), 2u);
   EXPECT_TRUE(hashes.count("CMakeLists.txt"));
   ASSERT_TRUE(hashes.count("src/main.c"));

@@ -1,0 +1,174 @@
+// Where a build's merged profile comes from: the store (`--reuse`, when fresh), shards
+// (`pgo merge`), the last build (fingerprints unchanged), or a training run now.
+#include "orchestrator/merge_stage.h"
+#include "orchestrator/metadata.h"
+#include "orchestrator/stored_profile.h"
+#include "orchestrator/toolchain_pipeline.h"
+#include "support/error.h"
+#include "support/strings.h"
+
+namespace pgo {
+namespace fs = std::filesystem;
+
+ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolchain& toolchain,
+                                                                   const BuildRequest& request,
+                                                                   const ProfileFormat& format) {
+  const std::string& tc = spec_.name;
+  std::string why_not_stored;  // --reuse: why the stored profile could not serve
+  if (options_.reuse_stored)
+    if (std::optional<ProfileSource> stored = from_store(toolchain, request, format, why_not_stored))
+      return std::move(*stored);
+
+  BuildResult instrumented =
+      timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
+  // Libraries too: an edit in a library of the tree leaves the executables as they are.
+  std::map<std::string, std::string> hashes = reuse::hash_binaries(binaries_by_name(instrumented));
+  ProfileSource out = [&] {
+    if (options_.shard) return train_shard(toolchain, format, instrumented, hashes);
+    if (!options_.shard_inputs.empty()) return from_shards(format, hashes);
+    reuse::TrainKey key{format.name(), toolchain.profile_version, workloads_fingerprint(config_), hashes};
+    // A stale stored profile is regenerated rather than taken from the last build's training.
+    std::string blocker = options_.force || !why_not_stored.empty()
+                              ? "reuse disabled"
+                              : reuse::train_reuse_blocker(fingerprints_.train, key);
+    if (blocker.empty()) return from_last_build();
+    return from_training(format, instrumented, key, why_not_stored.empty() ? blocker : why_not_stored);
+  }();
+  out.instrumented_warnings = instrumented.warnings;
+  out.instrumented_bins = executables_by_target(instrumented);
+  return out;
+}
+
+// `--reuse`: the stored profile when it is fresh; else nullopt with `why_not` saying why.
+std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(const Toolchain& toolchain,
+                                                                             const BuildRequest& request,
+                                                                             const ProfileFormat& format,
+                                                                             std::string& why_not) {
+  const std::string& tc = spec_.name;
+  BuildRequest use = request;
+  use.kind = BuildKind::optimized();
+  use.build_dir = store_.build_dir(tc, use.kind);
+  fs::path placeholder = store_.merged_dir(tc) / ("profile-0000000000000000" + format.merged_extension());
+  nlohmann::json flags = flags_metadata(config_, request.flags, format.use_flags(placeholder, use), placeholder);
+  StoredProfileCheck check =
+      check_stored_profile(config_, store_, targets_, toolchain, format.merged_extension(), flags,
+                           [&](const fs::path& f) { return build_system_->is_source(f); });
+  if (!check.fresh) {
+    why_not = "--reuse: stored profile is stale: " + join(check.reasons, "; ");
+    progress_.note("[" + tc + "] " + why_not + "; regenerating it");
+    return std::nullopt;
+  }
+  ProfileSource out;
+  out.origin = ProfileOrigin::Stored;
+  out.reason = "stored profile of " + check.created + " is fresh: same toolchain, flags, sources and workloads";
+  out.merged.output = materialize_profile(check.profile, store_.merged_dir(tc), format.merged_extension());
+  out.merged.method = "stored profile";
+  for (const char* stage : {"build instrumented", "train", "merge"}) reused_stage(stage, "--reuse: " + out.reason);
+  return out;
+}
+
+// `pgo merge DIR...`: the shards' raw profiles, merged.
+ToolchainPipeline::ProfileSource ToolchainPipeline::from_shards(const ProfileFormat& format,
+                                                                const std::map<std::string, std::string>& hashes) {
+  const std::string& tc = spec_.name;
+  ShardManifest agreed;
+  TrainingOutcome training;
+  training.profiles = load_shards(options_.shard_inputs, tc, agreed);
+  if (agreed.instrumented != hashes) {
+    std::string w = tc + ": the shards' instrumented binaries differ from this checkout's (another commit, "
+                    "compiler or flags?); the optimized build's profile warnings tell how much still matches";
+    report_.warnings.push_back(w);
+    progress_.note("warning: " + w);
+  }
+  ProfileSource out;
+  out.origin = ProfileOrigin::Shards;
+  out.reason = std::to_string(options_.shard_inputs.size()) + " shard(s) of " + std::to_string(agreed.shard.count);
+  out.merged = timed(report_, progress_, tc, "merge", [&] { return merge(format, training); });
+  out.raw_profiles = training.profiles.size();
+  return out;
+}
+
+// The last build's merged profile: instrumented binaries, workloads and format unchanged.
+ToolchainPipeline::ProfileSource ToolchainPipeline::from_last_build() {
+  const reuse::TrainRecord& t = *fingerprints_.train;
+  ProfileSource out;
+  out.origin = ProfileOrigin::Reused;
+  out.reason = "instrumented binaries, training workloads and profile format unchanged";
+  reused_stage("train", out.reason);
+  reused_stage("merge", out.reason);
+  out.merged.output = t.merged;
+  out.merged.method = t.merge_method;
+  out.merged.skipped = t.skipped;
+  out.merged.inputs_merged = t.raw_profiles;
+  out.raw_profiles = t.raw_profiles;
+  return out;
+}
+
+// Trains the instrumented build now and merges; remembers a complete training for reuse.
+ToolchainPipeline::ProfileSource ToolchainPipeline::from_training(const ProfileFormat& format,
+                                                                  const BuildResult& instrumented,
+                                                                  const reuse::TrainKey& key,
+                                                                  const std::string& why_trained) {
+  const std::string& tc = spec_.name;
+  ProfileSource out;
+  out.reason = why_trained;
+  TrainingOutcome training = timed(report_, progress_, tc, "train", [&] {
+    return train(plan_training_runs(config_, executables_by_target(instrumented), store_.runs_dir(tc) / "train"),
+                 format, runner_, jobs(), options_.keep_going, progress_, tc);
+  });
+  report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
+                                   training.failures.end());
+  out.merged = timed(report_, progress_, tc, "merge", [&] { return merge(format, training); });
+  out.raw_profiles = training.profiles.size();
+  // Only a complete training is worth reusing: one with failed runs is retried next time.
+  if (training.failures.empty())
+    fingerprints_.train =
+        reuse::TrainRecord{key, out.merged.output, out.merged.method, out.raw_profiles, out.merged.skipped};
+  else
+    fingerprints_.train.reset();
+  reuse::write_fingerprints(fingerprints_file(), fingerprints_);
+  return out;
+}
+
+// `pgo train --shard K/N`: this shard's runs, raw profiles and manifest in --out/<toolchain>/.
+ToolchainPipeline::ProfileSource ToolchainPipeline::train_shard(const Toolchain& toolchain,
+                                                                const ProfileFormat& format,
+                                                                const BuildResult& instrumented,
+                                                                const std::map<std::string, std::string>& hashes) {
+  const std::string& tc = spec_.name;
+  const ShardSpec& shard = *options_.shard;
+  fs::path dir = shard_toolchain_dir(options_.shard_out, tc);
+  fs::remove_all(dir / "runs");  // a shard directory holds one shard's runs
+  fs::remove(dir / "manifest.json");
+  size_t total = 0;
+  std::vector<TrainingRun> runs =
+      plan_training_runs(config_, executables_by_target(instrumented), dir / "runs", &shard, &total);
+  if (runs.empty())
+    throw UsageError("--shard " + shard.label() + ": this shard has no training run (pgo.yaml has " +
+                     std::to_string(total) + "; use at most that many shards)");
+  TrainingOutcome training = timed(report_, progress_, tc, "train (shard " + shard.label() + ")", [&] {
+    return train(runs, format, runner_, jobs(), options_.keep_going, progress_, tc);
+  });
+  report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
+                                   training.failures.end());
+  ShardManifest m{tc, toolchain.compiler_id, toolchain.compiler_version, format.name(), toolchain.profile_version,
+                  workloads_fingerprint(config_), hashes, shard, total, {}, {}};
+  std::vector<ShardRun> shard_runs;
+  std::vector<fs::path> run_dirs;
+  for (const auto& r : runs) {
+    shard_runs.push_back(ShardRun{r.workload, r.repeat_index, r.weight, ""});
+    run_dirs.push_back(r.run_dir);
+  }
+  write_shard_manifest(dir, m, shard_runs, run_dirs, training.profiles);
+  ProfileSource out;
+  out.shard_written = true;
+  return out;
+}
+
+MergeResult ToolchainPipeline::merge(const ProfileRecorder& recorder, const TrainingOutcome& training,
+                                     const std::string& stage) {
+  return merge_named_by_digest(recorder, training.profiles, store_.merged_dir(spec_.name, stage),
+                               config_.merge.failure_mode, jobs());
+}
+
+}  // namespace pgo
