@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "orchestrator/progress.h"
+#include "orchestrator/report/terminal_output.h"
 #include "orchestrator/staleness.h"
 #include "workloads/config.h"
 #include "workloads/process.h"
@@ -31,8 +32,9 @@ struct StatusOptions {
 std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions& options, ProcessRunner& runner,
                                       Progress& progress);
 
-// The terminal table and, under each stale profile, its reasons and hottest mismatches.
+// The terminal table and, under each stale profile, its reasons and hottest mismatches;
+// STALE and fresh coloured when `style` says so.
 void print_status_table(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds,
-                        std::ostream& out);
+                        std::ostream& out, const TerminalStyle& style = {});
 
 }  // namespace pgo
