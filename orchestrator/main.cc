@@ -3,7 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "orchestrator/cli/commands.h"
+#include "orchestrator/cli/common.h"
 #include "support/error.h"
 #include "workloads/process.h"
 
@@ -25,10 +28,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run `pgo help <command>` for a command's options.");
 
-  std::vector<pgo::cli::Action> actions = {pgo::cli::add_build_command(app), pgo::cli::add_init_command(app),
-                                           pgo::cli::add_bench_command(app), pgo::cli::add_status_command(app),
-                                           pgo::cli::add_ci_command(app),    pgo::cli::add_train_command(app),
-                                           pgo::cli::add_merge_command(app)};
+  pgo::ColorMode color = pgo::ColorMode::Auto;
+  pgo::cli::add_color_option(app, color);
+  pgo::TerminalStyle style;  // decided once the command line is parsed
+  std::vector<pgo::cli::Action> actions = {
+      pgo::cli::add_build_command(app, style), pgo::cli::add_init_command(app),
+      pgo::cli::add_bench_command(app, style), pgo::cli::add_status_command(app, style),
+      pgo::cli::add_ci_command(app, style),    pgo::cli::add_train_command(app),
+      pgo::cli::add_merge_command(app, style)};
 
   std::string help_topic;
   CLI::App* help = app.add_subcommand("help", "Show the help of a command");
@@ -55,6 +62,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(pgo::ExitCode::kUsage);
   }
 
+  style = pgo::TerminalStyle(pgo::use_color(color, pgo::color_environment(STDOUT_FILENO)));
   pgo::install_interrupt_handlers();
   try {
     for (const auto& action : actions) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include <unistd.h>
 
@@ -281,14 +282,15 @@ namespace {
 // "-" also when nothing was compared: "0/0" is no match, never 100%.
 std::string pct(const std::optional<FunctionMatch>& m, bool weighted) {
   if (!m || !m->available || m->functions == 0) return "-";
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * (weighted ? m->weighted_match() : m->function_match()));
-  return buf;
+  return format_fixed(100 * (weighted ? m->weighted_match() : m->function_match()), 1) + "%";
 }
 
-std::string pad(std::string s, size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
+// STALE and MISSING are bad news, fresh good; unchecked says nothing.
+Cell status_cell(const ProfileStatus& s) {
+  if (s.skipped) return "unchecked";
+  if (s.missing) return {"MISSING", Tone::Bad};
+  if (s.stale) return {"STALE", Tone::Bad};
+  return {"fresh", Tone::Good};
 }
 
 void print_cost(const StalenessCost& cost, std::ostream& out) {
@@ -317,72 +319,57 @@ void print_cost(const StalenessCost& cost, std::ostream& out) {
   }
 }
 
+// The lines under a profile's row: reasons, notes, hottest mismatches, cost, changed files.
+std::string details(const ProfileStatus& s) {
+  std::ostringstream out;
+  for (const auto& r : s.reasons) out << "    - " << r << "\n";
+  for (const auto& n : s.notes) out << "    note: " << n << "\n";
+  if (s.match && s.match->available)
+    for (size_t k = 0; k < s.match->mismatched.size() && k < 5; ++k) {
+      const MismatchedFunction& f = s.match->mismatched[k];
+      if (f.count == 0) break;
+      out << "    " << to_string(f.change) << ": " << f.name << " (" << format_fixed(100 * f.share, 1)
+          << "% of counts)\n";
+    }
+  if (s.cost) print_cost(*s.cost, out);
+  if (!s.changed_files.empty()) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < s.changed_files.size() && k < 6; ++k)
+      names.push_back(s.changed_files[k].path + " (" + s.changed_files[k].change + ")");
+    if (s.changed_files.size() > 6) names.push_back("...");
+    out << "    files: " << join(names, ", ");
+    if (s.commits_since) out << "; " << *s.commits_since << " commit(s) since";
+    out << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace
 
 void print_status_table(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds,
-                        std::ostream& out) {
+                        std::ostream& out, const TerminalStyle& style) {
   if (statuses.empty()) {
     out << "No stored profiles (run pgo build).\n";
     return;
   }
-  const std::vector<std::string> head = {"TARGET", "TOOLCHAIN", "STATUS", "WEIGHTED", "COMPARED", "FUNCTIONS", "FILES",
-                                         "AGE", "SPEEDUP"};
-  std::vector<std::vector<std::string>> rows;
+  Table table({"TARGET", "TOOLCHAIN", "STATUS", "WEIGHTED", "COMPARED", "FUNCTIONS", "FILES", "AGE", "SPEEDUP"},
+              "");
   for (const auto& s : statuses) {
-    char age[32] = "-", speedup[32] = "-", functions[48] = "-", compared[16] = "-";  // compared: share of the weight
-    if (!s.created.empty()) std::snprintf(age, sizeof age, "%.1fd", s.age_days);
-    if (s.speedup > 0) std::snprintf(speedup, sizeof speedup, "%.3fx", s.speedup);
-    if (s.match && s.match->available)
-      std::snprintf(functions, sizeof functions, "%zu/%zu (%s)", s.match->unchanged, s.match->functions,
-                    pct(s.match, false).c_str());
-    if (s.match && s.match->available) std::snprintf(compared, sizeof compared, "%.1f%%", 100 * s.match->compared_share());
-    std::string state = s.skipped ? "unchecked" : s.missing ? "MISSING" : s.stale ? "STALE" : "fresh";
-    rows.push_back({s.target, s.toolchain, state, pct(s.match, true), compared, functions,
-                    s.missing ? "-" : std::to_string(s.changed_files.size()), age, speedup});
-  }
-  std::vector<size_t> width(head.size());
-  for (size_t i = 0; i < head.size(); ++i) {
-    width[i] = head[i].size();
-    for (const auto& r : rows) width[i] = std::max(width[i], r[i].size());
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string l;
-    for (size_t i = 0; i < cells.size(); ++i) l += pad(cells[i], width[i] + 2);
-    while (!l.empty() && l.back() == ' ') l.pop_back();
-    out << l << "\n";
-  };
-  line(head);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    line(rows[i]);
-    const ProfileStatus& s = statuses[i];
-    for (const auto& r : s.reasons) out << "    - " << r << "\n";
-    for (const auto& n : s.notes) out << "    note: " << n << "\n";
-    if (s.match && s.match->available)
-      for (size_t k = 0; k < s.match->mismatched.size() && k < 5; ++k) {
-        const MismatchedFunction& f = s.match->mismatched[k];
-        if (f.count == 0) break;
-        char share[16];
-        std::snprintf(share, sizeof share, "%.1f%%", 100 * f.share);
-        out << "    " << to_string(f.change) << ": " << f.name << " (" << share << " of counts)\n";
-      }
-    if (s.cost) print_cost(*s.cost, out);
-    if (!s.changed_files.empty()) {
-      std::vector<std::string> names;
-      for (size_t k = 0; k < s.changed_files.size() && k < 6; ++k)
-        names.push_back(s.changed_files[k].path + " (" + s.changed_files[k].change + ")");
-      if (s.changed_files.size() > 6) names.push_back("...");
-      out << "    files: " << join(names, ", ");
-      if (s.commits_since) out << "; " << *s.commits_since << " commit(s) since";
-      out << "\n";
+    std::string age = "-", speedup = "-", functions = "-", compared = "-";  // compared: share of the weight
+    if (!s.created.empty()) age = format_fixed(s.age_days, 1) + "d";
+    if (s.speedup > 0) speedup = format_fixed(s.speedup, 3) + "x";
+    if (s.match && s.match->available) {
+      functions = std::to_string(s.match->unchanged) + "/" + std::to_string(s.match->functions) + " (" +
+                  pct(s.match, false) + ")";
+      compared = format_fixed(100 * s.match->compared_share(), 1) + "%";
     }
+    table.add({s.target, s.toolchain, status_cell(s), pct(s.match, true), compared, functions,
+               s.missing ? "-" : std::to_string(s.changed_files.size()), age, speedup},
+              details(s));
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f%%", thresholds.min_weighted_match * 100);
-  out << "\nThresholds: min_weighted_match " << buf;
-  if (thresholds.max_age_s) {
-    std::snprintf(buf, sizeof buf, "%.1f days", *thresholds.max_age_s / 86400);
-    out << ", max_age " << buf;
-  }
+  table.print(out, style);
+  out << "\nThresholds: min_weighted_match " << format_fixed(thresholds.min_weighted_match * 100, 0) << "%";
+  if (thresholds.max_age_s) out << ", max_age " << format_fixed(*thresholds.max_age_s / 86400, 1) << " days";
   out << " (staleness: in pgo.yaml)\n";
 }
 

@@ -11,6 +11,7 @@
 
 #include "orchestrator/adapter_factories.h"
 #include "orchestrator/progress.h"
+#include "orchestrator/report/terminal_output.h"
 #include "orchestrator/staleness.h"
 #include "workloads/config.h"
 #include "workloads/process.h"
@@ -33,8 +34,9 @@ std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions&
                                       Progress& progress,
                                       const AdapterFactories& adapters = real_adapters());
 
-// The terminal table and, under each stale profile, its reasons and hottest mismatches.
+// The terminal table and, under each stale profile, its reasons and hottest mismatches;
+// STALE and fresh coloured when `style` says so.
 void print_status_table(const std::vector<ProfileStatus>& statuses, const StalenessSpec& thresholds,
-                        std::ostream& out);
+                        std::ostream& out, const TerminalStyle& style = {});
 
 }  // namespace pgo

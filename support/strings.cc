@@ -1,5 +1,6 @@
 #include "support/strings.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace pgo {
@@ -74,6 +75,13 @@ std::string format_duration(double seconds) {
     int total = static_cast<int>(seconds + 0.5);
     std::snprintf(buf, sizeof buf, "%dm %02ds", total / 60, total % 60);
   }
+  return buf;
+}
+
+std::string format_fixed(double value, int digits) {
+  if (!std::isfinite(value)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, value);
   return buf;
 }
 

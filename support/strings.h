@@ -17,5 +17,8 @@ size_t count_lines_containing(std::string_view text, std::string_view needle);
 std::string trim(std::string_view s);
 // Human-readable seconds: "850 ms", "12.3 s", "2m 05s".
 std::string format_duration(double seconds);
+// The one fixed-point number formatter of every rendering (terminal, Markdown, HTML, SVG):
+// printf("%.*f"), e.g. "1.235" for (1.23456, 3); "-" when not finite (a failed benchmark).
+std::string format_fixed(double value, int digits);
 
 }  // namespace pgo

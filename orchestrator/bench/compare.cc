@@ -89,12 +89,6 @@ KeyComparison compare_entries(const Entry& old_e, const Entry& new_e, const Comp
   return k;
 }
 
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
 std::string amount(double v, const std::string& metric) {
   if (metric != "instructions") return format_duration(v);
   char buf[64];
@@ -102,16 +96,13 @@ std::string amount(double v, const std::string& metric) {
   return buf;
 }
 
-void print_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-  std::vector<size_t> width(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  for (const auto& row : rows) {
-    out << "  ";
-    for (size_t i = 0; i < row.size(); ++i)
-      out << row[i] << (i + 1 < row.size() ? std::string(width[i] - row[i].size() + 2, ' ') : "");
-    out << '\n';
-  }
+// The verdict's colour: a regression is bad news, an improvement good.
+Cell change_cell(Change change) {
+  const Tone tone = change == Change::Regression    ? Tone::Bad
+                    : change == Change::Improvement ? Tone::Good
+                    : change == Change::NoChange    ? Tone::Neutral
+                                                    : Tone::Plain;
+  return {to_string(change), tone};
 }
 
 }  // namespace
@@ -202,24 +193,24 @@ json comparison_to_json(const ReportComparison& c) {
           {"improvements", c.count(Change::Improvement)}};
 }
 
-void print_comparison(const ReportComparison& c, std::ostream& out) {
+void print_comparison(const ReportComparison& c, std::ostream& out, const TerminalStyle& style) {
   out << "\npgo bench --compare\n  OLD " << c.old_file << "\n  NEW " << c.new_file
       << "\n\nOptimized binaries, NEW / OLD (above 1: NEW is slower)\n";
-  std::vector<std::vector<std::string>> table = {
-      {"toolchain", "target", "workload", "metric", "old", "new", "new/old", "interval", "p", "verdict"}};
+  Table table({"toolchain", "target", "workload", "metric", "old", "new", "new/old", "interval", "p", "verdict"});
   for (const auto& k : c.rows) {
     if (k.change == Change::NotCompared) {
-      table.push_back({k.toolchain, k.target, k.workload, k.metric, "-", "-", "-", "-", "-", to_string(k.change)});
+      table.add({k.toolchain, k.target, k.workload, k.metric, "-", "-", "-", "-", "-", change_cell(k.change)});
       continue;
     }
-    std::string interval = "[" + fixed(k.lo, 3) + ", " + fixed(k.hi, 3) + "]" +
+    std::string interval = "[" + format_fixed(k.lo, 3) + ", " + format_fixed(k.hi, 3) + "]" +
                            (k.metric == "instructions" ? " range" : " 95% CI");
-    table.push_back({k.toolchain, k.target, k.workload, k.metric,
-                     amount(k.old_median, k.metric) + " (" + std::to_string(k.old_runs) + ")",
-                     amount(k.new_median, k.metric) + " (" + std::to_string(k.new_runs) + ")",
-                     fixed(k.ratio, 3) + "x", interval, k.p_value ? fixed(*k.p_value, 4) : "-", to_string(k.change)});
+    table.add({k.toolchain, k.target, k.workload, k.metric,
+               amount(k.old_median, k.metric) + " (" + std::to_string(k.old_runs) + ")",
+               amount(k.new_median, k.metric) + " (" + std::to_string(k.new_runs) + ")",
+               format_fixed(k.ratio, 3) + "x", interval, k.p_value ? format_fixed(*k.p_value, 4) : "-",
+               change_cell(k.change)});
   }
-  if (table.size() > 1) print_table(table, out);
+  if (table.has_rows()) table.print(out, style);
   else out << "  (no workload is in both reports)\n";
   for (const auto& k : c.rows)
     if (!k.note.empty()) out << "  " << k.key() << ": " << k.note << '\n';
@@ -227,7 +218,7 @@ void print_comparison(const ReportComparison& c, std::ostream& out) {
   for (const auto& key : c.only_in_new) out << "  only in NEW: " << key << '\n';
   out << "\n" << c.count(Change::Regression) << " regression(s), " << c.count(Change::Improvement)
       << " improvement(s), " << c.count(Change::NoChange) << " without change (noise threshold "
-      << fixed(c.noise * 100, 1) << " %)\n";
+      << format_fixed(c.noise * 100, 1) << " %)\n";
 }
 
 std::vector<std::string> speedups_below(const Report& report, double threshold) {
@@ -240,10 +231,10 @@ std::vector<std::string> speedups_below(const Report& report, double threshold) 
       const std::string of = m.empty() ? "" : " (" + m + ")";
       if (g <= 0)
         failures.push_back(t.name + ": no successful benchmark, so no speedup to hold against --fail-below " +
-                           fixed(threshold, 3));
+                           format_fixed(threshold, 3));
       else if (g < threshold)
-        failures.push_back(t.name + ": geometric-mean speedup" + of + " " + fixed(g, 4) + "x is below --fail-below " +
-                           fixed(threshold, 4));
+        failures.push_back(t.name + ": geometric-mean speedup" + of + " " + format_fixed(g, 4) +
+                           "x is below --fail-below " + format_fixed(threshold, 4));
     }
   }
   return failures;
@@ -254,7 +245,7 @@ std::vector<std::string> slower_results(const Report& report) {
   for (const auto& r : report.results)
     if (r.bench.verdict == Verdict::Slower)
       failures.push_back(r.toolchain + "/" + r.target + "/" + r.workload + ": the optimized binary is slower (" +
-                         fixed(r.bench.speedup, 3) + "x, " + r.metric + ")");
+                         format_fixed(r.bench.speedup, 3) + "x, " + r.metric + ")");
   return failures;
 }
 

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "orchestrator/report/report.h"
+#include "orchestrator/report/terminal_output.h"
 
 namespace pgo::bench {
 
@@ -56,7 +57,8 @@ ReportComparison compare_reports(const nlohmann::json& old_report, const nlohman
                                  const CompareSettings& settings = {});
 
 nlohmann::json comparison_to_json(const ReportComparison& comparison);  // "schema": "pgo-compare/1"
-void print_comparison(const ReportComparison& comparison, std::ostream& out);
+// The table of `comparison`, its notes and counts; verdicts coloured when `style` says so.
+void print_comparison(const ReportComparison& comparison, std::ostream& out, const TerminalStyle& style = {});
 
 // --- Gates ---------------------------------------------------------------------------
 

@@ -1,12 +1,11 @@
 // `pgo bench`: benchmarks the binaries the last `pgo build` left in .pgo/build/<toolchain>/,
 // or compares two stored reports (--compare). docs/benchmarking.md, "pgo bench".
-#include <cmath>
-#include <cstdio>
 #include <iostream>
 #include <optional>
 
 #include "orchestrator/bench/compare.h"
 #include "orchestrator/bench/rebench.h"
+#include "orchestrator/cli/build_outcome.h"
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/common.h"
 #include "orchestrator/progress.h"
@@ -36,14 +35,7 @@ struct BenchArgs {
   std::vector<std::string> compare;  // OLD.json NEW.json
 };
 
-std::string fixed(double v, int digits) {
-  if (!std::isfinite(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-int run_compare(const BenchArgs& args) {
+int run_compare(const BenchArgs& args, const TerminalStyle& style) {
   auto load = [](const std::string& file) {
     if (!fs::is_regular_file(file)) throw UsageError("--compare: " + file + ": no such file");
     try {
@@ -64,17 +56,17 @@ int run_compare(const BenchArgs& args) {
   c.old_file = args.compare[0];
   c.new_file = args.compare[1];
   if (args.json) std::cout << bench::comparison_to_json(c).dump(2) << std::endl;
-  else print_comparison(c, std::cout);
+  else print_comparison(c, std::cout, style);
   if (args.fail_on_regression && c.count(bench::Change::Regression) > 0) {
     for (const auto& k : c.rows)
       if (k.change == bench::Change::Regression)
-        std::cerr << "pgo: regression in " << k.key() << ": NEW/OLD = " << fixed(k.ratio, 4) << "x\n";
+        std::cerr << "pgo: regression in " << k.key() << ": NEW/OLD = " << format_fixed(k.ratio, 4) << "x\n";
     return static_cast<int>(ExitCode::kCheckFailed);
   }
   return 0;
 }
 
-int run_bench(const BenchArgs& args) {
+int run_bench(const BenchArgs& args, const TerminalStyle& style) {
   Config config = load_project_config(args.directory, args.config);
   SystemProcessRunner runner;
   Progress progress;
@@ -84,21 +76,12 @@ int run_bench(const BenchArgs& args) {
   if (args.json) {
     std::cout << outcome.json.dump(2) << std::endl;
   } else {
-    print_terminal_report(report, std::cout);
+    print_terminal_report(report, std::cout, style);
     if (args.aa) std::cout << "\nA/A run: both sides are the optimized binary; any verdict but no_change is noise.\n";
     std::cout << "\nReport: " << report.file.string() << "\n";
   }
 
-  int code = 0;
-  for (const auto& r : report.results) {
-    if (r.bench.failed) {
-      std::cerr << "pgo: benchmark of " << r.toolchain << "/" << r.workload << " failed: " << r.bench.failure << "\n";
-      code = static_cast<int>(ExitCode::kCheckFailed);
-    } else if (!r.bench.outputs_match) {
-      std::cerr << "pgo: outputs differ for " << r.toolchain << "/" << r.workload << ": " << r.bench.mismatch << "\n";
-      code = static_cast<int>(ExitCode::kCheckFailed);
-    }
-  }
+  const int code = results_exit_code(report);  // as `pgo build`: a failed benchmark or differing outputs
   std::vector<std::string> gate_failures;
   if (args.fail_below > 0) gate_failures = bench::speedups_below(report, args.fail_below);
   if (args.fail_on_regression)
@@ -109,7 +92,7 @@ int run_bench(const BenchArgs& args) {
 
 }  // namespace
 
-Action add_bench_command(CLI::App& app) {
+Action add_bench_command(CLI::App& app, const TerminalStyle& style) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Benchmark the baseline and optimized binaries of the last `pgo build`, or compare two reports");
@@ -132,9 +115,9 @@ Action add_bench_command(CLI::App& app) {
       ->excludes(aa)
       ->excludes(metric)
       ->excludes(below);
-  return [cmd, args]() -> int {
+  return [cmd, args, &style]() -> int {
     if (!*cmd) return -1;
-    return args->compare.empty() ? run_bench(*args) : run_compare(*args);
+    return args->compare.empty() ? run_bench(*args, style) : run_compare(*args, style);
   };
 }
 

@@ -26,7 +26,7 @@ struct BuildArgs {
   std::string recipe = "pgo";
 };
 
-int run(const BuildArgs& args) {
+int run(const BuildArgs& args, const TerminalStyle& style) {
   Config config = load_project_config(args.directory, args.config);
   BuildOptions options;
   options.toolchains = args.toolchains;
@@ -41,13 +41,13 @@ int run(const BuildArgs& args) {
   SystemProcessRunner runner;
   Progress progress;
   Report report = run_build(config, options, runner, progress);
-  print_build_report(report, args.json, std::cout);
+  print_build_report(report, args.json, style, std::cout);
   return results_exit_code(report);
 }
 
 }  // namespace
 
-Action add_build_command(CLI::App& app) {
+Action add_build_command(CLI::App& app, const TerminalStyle& style) {
   auto args = std::make_shared<BuildArgs>();
   CLI::App* cmd = app.add_subcommand("build", "Build, train, merge, rebuild with the profile, benchmark, and store");
   add_project_options(cmd, args->directory, args->config);
@@ -69,7 +69,7 @@ Action add_build_command(CLI::App& app) {
                 "Build optimized straight from the stored profile when it is fresh (same toolchain, flags, sources, "
                 "workloads), skipping the instrumented build and training; regenerate it when stale")
       ->excludes(force);
-  return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
+  return [cmd, args, &style]() -> int { return *cmd ? run(*args, style) : -1; };
 }
 
 }  // namespace pgo::cli

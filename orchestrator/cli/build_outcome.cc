@@ -8,12 +8,12 @@
 
 namespace pgo::cli {
 
-void print_build_report(const Report& report, bool json, std::ostream& out) {
+void print_build_report(const Report& report, bool json, const TerminalStyle& style, std::ostream& out) {
   if (json) {
     out << report_to_json(report).dump(2) << std::endl;
     return;
   }
-  print_terminal_report(report, out);
+  print_terminal_report(report, out, style);
   out << "\nReport: " << report.file.string() << "\n";
   for (const auto& p : report.profiles)
     out << "Profile: " << p.stored_at.string() << " (" << p.source

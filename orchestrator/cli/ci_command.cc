@@ -16,6 +16,7 @@
 #include "orchestrator/report/json.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
+#include "support/strings.h"
 #include "workloads/process.h"
 
 namespace pgo::cli {
@@ -63,7 +64,7 @@ std::string summary_file(const CiArgs& args) {
   return env ? env : "";
 }
 
-int run(const CiArgs& args) {
+int run(const CiArgs& args, const TerminalStyle& style) {
   json baseline;  // read first: a wrong path fails before an hour of building
   if (!args.baseline_report.empty()) baseline = load_report(args.baseline_report);
   Config config = load_project_config(args.directory, args.config);
@@ -85,7 +86,7 @@ int run(const CiArgs& args) {
     append_summary(summary_file(args), "## pgo ci: failed\n\n```\n" + std::string(e.what()) + "\n```\n\n");
     throw;
   }
-  print_build_report(report, args.json, std::cout);
+  print_build_report(report, args.json, style, std::cout);
 
   int code = results_exit_code(report);
   std::vector<std::string> failures;
@@ -98,13 +99,11 @@ int run(const CiArgs& args) {
     bench::ReportComparison c = bench::compare_reports(baseline, report_to_json(report), settings);
     c.old_file = args.baseline_report;
     c.new_file = report.file.string();
-    print_comparison(c, std::cout);
+    print_comparison(c, std::cout, style);
     for (const auto& k : c.rows)
       if (k.change == bench::Change::Regression) {
-        char ratio[32];
-        std::snprintf(ratio, sizeof ratio, "%.4f", k.ratio);
-        failures.push_back("regression in " + k.key() + " against " + args.baseline_report + ": NEW/OLD = " + ratio +
-                           "x");
+        failures.push_back("regression in " + k.key() + " against " + args.baseline_report +
+                           ": NEW/OLD = " + format_fixed(k.ratio, 4) + "x");
       }
   }
   for (const auto& m : failures) std::cerr << "pgo: gate failed: " << m << "\n";
@@ -121,7 +120,7 @@ int run(const CiArgs& args) {
 
 }  // namespace
 
-Action add_ci_command(CLI::App& app) {
+Action add_ci_command(CLI::App& app, const TerminalStyle& style) {
   auto args = std::make_shared<CiArgs>();
   CLI::App* cmd = app.add_subcommand(
       "ci", "pgo build for CI: plain progress, report.md to $GITHUB_STEP_SUMMARY, exit 1 when a gate fails");
@@ -145,7 +144,7 @@ Action add_ci_command(CLI::App& app) {
       ->type_name("FILE");
   cmd->add_option("--summary", args->summary, "Append report.md here (default: $GITHUB_STEP_SUMMARY when set)")
       ->type_name("FILE");
-  return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
+  return [cmd, args, &style]() -> int { return *cmd ? run(*args, style) : -1; };
 }
 
 }  // namespace pgo::cli

@@ -6,17 +6,20 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
+#include "orchestrator/report/terminal_output.h"
+
 namespace pgo::cli {
 
 using Action = std::function<int()>;
 
-// Each adds its subcommand to `app` and returns what runs when it was chosen.
-Action add_build_command(CLI::App& app);
+// Each adds its subcommand to `app` and returns what runs when it was chosen. Those that
+// print tables style them with `style`, which main decides after parsing (--color).
+Action add_build_command(CLI::App& app, const TerminalStyle& style);
 Action add_init_command(CLI::App& app);
-Action add_bench_command(CLI::App& app);
-Action add_status_command(CLI::App& app);
-Action add_ci_command(CLI::App& app);
+Action add_bench_command(CLI::App& app, const TerminalStyle& style);
+Action add_status_command(CLI::App& app, const TerminalStyle& style);
+Action add_ci_command(CLI::App& app, const TerminalStyle& style);
 Action add_train_command(CLI::App& app);
-Action add_merge_command(CLI::App& app);
+Action add_merge_command(CLI::App& app, const TerminalStyle& style);
 
 }  // namespace pgo::cli

@@ -28,6 +28,19 @@ CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric) {
       ->check(CLI::IsMember({"time", "wall", "instructions", "both"}));
 }
 
+void add_color_option(CLI::App& app, ColorMode& mode) {
+  app.add_option_function<std::string>(
+         "--color",
+         [&mode](const std::string& when) {
+           mode = when == "always" ? ColorMode::Always : when == "never" ? ColorMode::Never : ColorMode::Auto;
+         },
+         "Colour verdicts and STALE/fresh: auto (on a terminal, unless NO_COLOR is set or TERM=dumb; "
+         "CLICOLOR_FORCE=1 forces it), always or never (default auto)")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.fallthrough();  // `pgo status --color never` as well as `pgo --color never status`
+}
+
 Config load_project_config(const std::string& dir, const std::string& config_file) {
   if (!fs::is_directory(dir)) throw UsageError("-C " + dir + ": no such directory");
   fs::path file = config_file.empty() ? fs::absolute(dir) / "pgo.yaml" : fs::absolute(config_file);

@@ -1,11 +1,12 @@
 // What every subcommand that works on a project shares: the -C/--directory and --config
-// options, and loading pgo.yaml from them.
+// options, and loading pgo.yaml from them; and the global --color option.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
+#include "orchestrator/report/terminal_output.h"
 #include "workloads/config.h"
 
 namespace pgo::cli {
@@ -21,6 +22,10 @@ CLI::Option* add_toolchain_option(CLI::App* cmd, std::vector<std::string>& toolc
 // Registers --metric time|instructions|both (and `wall`, time's first name) on `cmd`;
 // empty after parsing when not given (then pgo.yaml's bench.metric applies).
 CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric);
+
+// Registers the global --color auto|always|never on `app` (default auto: colour only on a
+// terminal, see use_color); accepted before or after the subcommand.
+void add_color_option(CLI::App& app, ColorMode& mode);
 
 // The project's configuration as those options select it: `config_file` when not empty
 // (relative to pgo's working directory), else `dir`/pgo.yaml. Throws UsageError (exit 2)

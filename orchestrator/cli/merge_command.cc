@@ -23,7 +23,7 @@ struct MergeArgs {
   bool no_bench = false;
 };
 
-int run(const MergeArgs& args) {
+int run(const MergeArgs& args, const TerminalStyle& style) {
   Config config = load_project_config(args.directory, args.config);
   BuildOptions options;
   for (const auto& d : args.dirs) options.shard_inputs.push_back(std::filesystem::absolute(d));
@@ -34,13 +34,13 @@ int run(const MergeArgs& args) {
   SystemProcessRunner runner;
   Progress progress;
   Report report = run_build(config, options, runner, progress);
-  print_build_report(report, args.json, std::cout);
+  print_build_report(report, args.json, style, std::cout);
   return results_exit_code(report);
 }
 
 }  // namespace
 
-Action add_merge_command(CLI::App& app) {
+Action add_merge_command(CLI::App& app, const TerminalStyle& style) {
   auto args = std::make_shared<MergeArgs>();
   CLI::App* cmd = app.add_subcommand(
       "merge", "Merge the shards of `pgo train --shard`, then build optimized, verify, benchmark and store");
@@ -53,7 +53,7 @@ Action add_merge_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "Print the report as JSON on stdout");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
-  return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
+  return [cmd, args, &style]() -> int { return *cmd ? run(*args, style) : -1; };
 }
 
 }  // namespace pgo::cli

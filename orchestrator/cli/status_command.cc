@@ -22,7 +22,7 @@ struct StatusArgs {
   std::string metric;  // with --cost; empty: pgo.yaml's bench.metric
 };
 
-int run(const StatusArgs& args) {
+int run(const StatusArgs& args, const TerminalStyle& style) {
   Config config = load_project_config(args.directory, args.config);
   StatusOptions options;
   options.toolchains = args.toolchains;
@@ -38,7 +38,7 @@ int run(const StatusArgs& args) {
   if (args.json) {
     std::cout << status_to_json(statuses, config.staleness, config.project_dir).dump(2) << std::endl;
   } else {
-    print_status_table(statuses, config.staleness, std::cout);
+    print_status_table(statuses, config.staleness, std::cout, style);
   }
   bool stale = std::any_of(statuses.begin(), statuses.end(), [](const ProfileStatus& s) { return s.stale; });
   return stale ? static_cast<int>(ExitCode::kCheckFailed) : 0;
@@ -46,7 +46,7 @@ int run(const StatusArgs& args) {
 
 }  // namespace
 
-Action add_status_command(CLI::App& app) {
+Action add_status_command(CLI::App& app, const TerminalStyle& style) {
   auto args = std::make_shared<StatusArgs>();
   CLI::App* cmd = app.add_subcommand(
       "status", "Check whether each stored profile still fits the code (exit 1 when any is stale)");
@@ -59,7 +59,7 @@ Action add_status_command(CLI::App& app) {
                 "stored one, and benchmark the two (as long as a pgo build's training and bench)");
   add_metric_option(cmd, args->metric)->needs(cost);
   cmd->add_flag("--json", args->json, "Print the status as JSON (\"schema\": \"pgo-status/1\") on stdout");
-  return [cmd, args]() -> int { return *cmd ? run(*args) : -1; };
+  return [cmd, args, &style]() -> int { return *cmd ? run(*args, style) : -1; };
 }
 
 }  // namespace pgo::cli

@@ -9,7 +9,6 @@ namespace pgo {
 namespace {
 
 using nlohmann::json;
-using svg::format_fixed;
 
 // Instruction results carry their metric in the name: with --metric both a workload has two.
 std::string name_of(const WorkloadResult& w) {
@@ -51,7 +50,7 @@ json time_entry(const WorkloadResult& w, const bench::BinaryStats& b, const char
   return {{"name", name_of(w) + " (" + which + ")"},
           {"unit", "ms"},
           {"value", b.median_s * 1e3},
-          {"range", "± " + svg::format_fixed(b.mad_s * 1e3, 3)},
+          {"range", "± " + format_fixed(b.mad_s * 1e3, 3)},
           {"extra", extra(w)}};
 }
 
@@ -67,7 +66,7 @@ nlohmann::json github_benchmark_times(const Report& report) {
           out.push_back({{"name", w.toolchain + "/" + w.target + "/" + w.workload + " (" + which + ", instructions)"},
                          {"unit", "instructions"},
                          {"value", c->median},
-                         {"range", "± " + svg::format_fixed((c->max - c->min) / 2, 0)},
+                         {"range", "± " + format_fixed((c->max - c->min) / 2, 0)},
                          {"extra", extra(w)}});
       continue;
     }

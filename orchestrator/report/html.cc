@@ -9,7 +9,6 @@ namespace pgo {
 namespace {
 
 using svg::escape;
-using svg::format_fixed;
 
 constexpr size_t kMaxForestRows = 300;
 constexpr size_t kMaxDistributions = 100;

@@ -8,7 +8,6 @@
 namespace pgo {
 namespace {
 
-using svg::format_fixed;
 
 constexpr size_t kMaxResultRows = 1000;
 constexpr size_t kMaxProblemLines = 100;

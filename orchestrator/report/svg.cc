@@ -163,13 +163,6 @@ std::string format_seconds_spread(double median, double spread) {
   return significant(median * u.scale) + " ± " + significant(spread * u.scale) + " " + u.name;
 }
 
-std::string format_fixed(double value, int digits) {
-  if (!finite(value)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, value);
-  return buf;
-}
-
 std::vector<double> nice_ticks(double lo, double hi, int target) {
   if (!finite(lo) || !finite(hi) || hi <= lo || target < 1) return {};
   const double raw = (hi - lo) / target;

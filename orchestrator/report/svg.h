@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "orchestrator/bench/statistics.h"
+#include "support/strings.h"  // format_fixed: the numbers' formatter, shared with the terminal
 
 namespace pgo::svg {
 
@@ -23,8 +24,6 @@ std::string shorten(std::string_view text, size_t max_chars);
 std::string format_seconds(double seconds);
 // "12.3 ± 0.41 ms": median and spread in the median's unit.
 std::string format_seconds_spread(double median, double spread);
-// printf("%.*f"); "-" when not finite.
-std::string format_fixed(double value, int digits);
 
 // --- Plots. ------------------------------------------------------------------------
 

@@ -1,41 +1,19 @@
 #include "orchestrator/report/terminal.h"
 
-#include <cstdio>
-#include <iomanip>
-#include <sstream>
+#include <cmath>
 
+#include "orchestrator/report/terminal_output.h"
 #include "support/strings.h"
 
 namespace pgo {
 namespace {
 
-// A left-aligned text table; the last column is not padded.
-class Table {
- public:
-  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  void print(std::ostream& out) const {
-    std::vector<size_t> width(rows_[0].size(), 0);
-    for (const auto& row : rows_)
-      for (size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
-    for (const auto& row : rows_) {
-      out << "  ";
-      for (size_t i = 0; i < row.size(); ++i) {
-        out << row[i];
-        if (i + 1 < row.size()) out << std::string(width[i] - row[i].size() + 2, ' ');
-      }
-      out << '\n';
-    }
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
-
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
+// The verdict's colour: faster is good news, slower bad, no_change neither.
+Cell verdict_cell(bench::Verdict verdict) {
+  const Tone tone = verdict == bench::Verdict::Faster  ? Tone::Good
+                    : verdict == bench::Verdict::Slower ? Tone::Bad
+                                                        : Tone::Neutral;
+  return {bench::to_string(verdict), tone};
 }
 
 std::string time_with_spread(const bench::BinaryStats& b) {
@@ -44,13 +22,13 @@ std::string time_with_spread(const bench::BinaryStats& b) {
 
 }  // namespace
 
-void print_terminal_report(const Report& report, std::ostream& out) {
+void print_terminal_report(const Report& report, std::ostream& out, const TerminalStyle& style) {
   out << "\npgo report for " << report.project.string() << "\n\n";
   Table toolchains({"toolchain", "compiler", "profile format"});
   for (const auto& t : report.toolchains)
     toolchains.add({t.name, t.compiler_id + " " + t.compiler_version,
                     t.profile_format + " " + t.profile_version});
-  toolchains.print(out);
+  toolchains.print(out, style);
 
   if (!report.profiles.empty()) {
     out << "\nProfiles\n";
@@ -61,7 +39,7 @@ void print_terminal_report(const Report& report, std::ostream& out) {
                     std::to_string(p.diagnostics.mismatch_warnings),
                     std::to_string(p.diagnostics.missing_warnings), std::to_string(p.raw_profiles),
                     p.merge_method});
-    profiles.print(out);
+    profiles.print(out, style);
     for (const auto& p : report.profiles) {
       if (p.summary.hottest.empty()) continue;
       out << "  hottest in " << p.toolchain << "/" << p.target << ": ";
@@ -73,6 +51,7 @@ void print_terminal_report(const Report& report, std::ostream& out) {
 
   for (const std::string& metric : report.metrics()) {
     const bool counts = metric == "instructions";
+    const int digits = counts ? 4 : 3;  // counts are exact: ratios of them deserve a digit more
     std::string counter;
     for (const auto& w : report.results)
       if (w.metric == metric && !w.counter.empty()) counter = w.counter;
@@ -86,20 +65,22 @@ void print_terminal_report(const Report& report, std::ostream& out) {
     for (const auto& w : report.results) {
       if (w.metric != metric) continue;
       const bench::BenchResult& r = w.bench;
+      const bool estimated = std::isfinite(r.speedup);  // not when a binary never completed a run
+      const std::string speedup = estimated ? format_fixed(r.speedup, digits) + "x" : "-";
+      const std::string interval =
+          estimated ? "[" + format_fixed(r.ci_lo, digits) + ", " + format_fixed(r.ci_hi, digits) + "]" : "-";
       results.add({w.toolchain, w.target, w.workload,
                    counts ? format_instructions(w.baseline_counts.median) : time_with_spread(r.baseline),
                    counts ? format_instructions(w.optimized_counts.median) : time_with_spread(r.optimized),
-                   fixed(r.speedup, counts ? 4 : 3) + "x",
-                   "[" + fixed(r.ci_lo, counts ? 4 : 3) + ", " + fixed(r.ci_hi, counts ? 4 : 3) + "]",
-                   fixed(r.p_value, 4), bench::to_string(r.verdict),
+                   speedup, interval, format_fixed(r.p_value, 4), verdict_cell(r.verdict),
                    std::to_string(r.baseline.runs) + "+" + std::to_string(r.optimized.runs),
                    !r.outputs_compared ? "-" : r.outputs_match ? "match" : "DIFFER"});
     }
-    results.print(out);
+    results.print(out, style);
     out << "\nGeometric mean speedup (" << (counts ? "instructions" : "wall time") << "):";
     for (const auto& t : report.toolchain_names()) {
       const double g = report.geomean_speedup(t, metric);
-      if (g > 0) out << "  " << t << " " << fixed(g, counts ? 4 : 3) << "x";
+      if (g > 0) out << "  " << t << " " << format_fixed(g, digits) << "x";
     }
     out << '\n';
     for (const auto& w : report.results) {
@@ -122,7 +103,7 @@ void print_terminal_report(const Report& report, std::ostream& out) {
     out << "\nStages\n";
     Table stages({"stage", "toolchain", "time"});
     for (const auto& s : report.stages) stages.add({s.name, s.toolchain, s.reused ? "reused" : format_duration(s.seconds)});
-    stages.print(out);
+    stages.print(out, style);
   }
 
   for (const auto& w : report.warnings) out << "warning: " << w << '\n';

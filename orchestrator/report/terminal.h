@@ -4,9 +4,11 @@
 #include <ostream>
 
 #include "orchestrator/report/report.h"
+#include "orchestrator/report/terminal_output.h"
 
 namespace pgo {
 
-void print_terminal_report(const Report& report, std::ostream& out);
+// Verdicts are coloured when `style` says so.
+void print_terminal_report(const Report& report, std::ostream& out, const TerminalStyle& style = {});
 
 }  // namespace pgo

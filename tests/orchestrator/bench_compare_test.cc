@@ -103,6 +103,18 @@ TEST(BenchCompare, KeysInOnlyOneReportAreListed) {
   EXPECT_EQ(j["comparisons"][0]["verdict"], "no_change");
 }
 
+TEST(BenchCompare, VerdictsAreColouredOnlyWhenAsked) {
+  json old_r = report({result("gcc", "fib", times(1.0)), result("gcc", "sort", times(1.2))});
+  json new_r = report({result("gcc", "fib", times(1.2)), result("gcc", "sort", times(1.0))});
+  ReportComparison c = compare_reports(old_r, new_r);
+  std::ostringstream plain, coloured;
+  print_comparison(c, plain);
+  print_comparison(c, coloured, TerminalStyle(true));
+  EXPECT_EQ(plain.str().find('\033'), std::string::npos) << plain.str();
+  EXPECT_NE(coloured.str().find("\033[31mregression\033[0m"), std::string::npos) << coloured.str();
+  EXPECT_NE(coloured.str().find("\033[32mimprovement\033[0m"), std::string::npos) << coloured.str();
+}
+
 TEST(BenchCompare, MetricsAreNeverMixed) {
   ReportComparison c = compare_reports(report({result("gcc", "fib", times(1.0))}),
                                        report({result("gcc", "fib", {1e9, 1e9, 1e9}, "instructions")}));

@@ -102,5 +102,26 @@ TEST(CliCommonOptions, RegistersShortAndLongForms) {
   EXPECT_EQ(config, "");
 }
 
+// --color is global: before the subcommand or after it.
+TEST(CliColorOption, ParsesItsThreeWordsBeforeOrAfterTheSubcommand) {
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{"pgo", "--color", "never", "status"}, {"pgo", "status", "--color", "never"}}) {
+    CLI::App app;
+    ColorMode mode = ColorMode::Auto;
+    add_color_option(app, mode);
+    app.add_subcommand("status");
+    std::vector<const char*> args;
+    for (const auto& a : argv) args.push_back(a.c_str());
+    app.parse(static_cast<int>(args.size()), args.data());
+    EXPECT_EQ(mode, ColorMode::Never);
+  }
+  CLI::App app;
+  ColorMode mode = ColorMode::Never;
+  add_color_option(app, mode);
+  app.parse("--color always", false);
+  EXPECT_EQ(mode, ColorMode::Always);
+  EXPECT_THROW(app.parse("--color sometimes", false), CLI::ValidationError);
+}
+
 }  // namespace
 }  // namespace pgo::cli
