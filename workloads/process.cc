@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
 
@@ -288,18 +289,6 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   return result;
 }
 
-namespace {
-
-// The whole of `file`, or "" when it does not exist or cannot be read.
-std::string read_scratch(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
-
 CapturedRun run_captured(ProcessRunner& runner, ProcessSpec spec, Streams streams,
                          const std::filesystem::path& scratch_dir) {
   namespace fs = std::filesystem;
@@ -317,8 +306,8 @@ CapturedRun run_captured(ProcessRunner& runner, ProcessSpec spec, Streams stream
     if (!f.empty()) fs::remove(f, ec);
   CapturedRun run;
   run.result = runner.run(spec);
-  if (!out.empty()) run.out = read_scratch(out);
-  if (!err.empty() && err != out) run.err = read_scratch(err);
+  if (!out.empty()) run.out = read_file_if_present(out);
+  if (!err.empty() && err != out) run.err = read_file_if_present(err);
   for (const fs::path& f : {out, err})
     if (!f.empty()) fs::remove(f, ec);
   return run;
