@@ -46,19 +46,22 @@ std::string link_flags_hint(std::string_view output) {
 }
 
 std::string run_logged_step(ProcessRunner& runner, const LoggedStep& step, const fs::path& log_file, std::string& log) {
-  const fs::path out = log_file.parent_path() / ".pgo-step-output";
-  std::error_code ec;
-  fs::create_directories(out.parent_path(), ec);
-  fs::remove(out, ec);
   ProcessSpec spec = step.spec;
-  spec.stdout_file = out;
-  spec.stderr_file = out;
-  ProcessResult result = runner.run(spec);
-  std::string text = fs::exists(out, ec) ? read_file(out) : "";
-  fs::remove(out, ec);
+  spec.stdout_file.clear();
+  spec.stderr_file.clear();
+  CapturedRun run = run_captured(runner, spec, step.log_stdout ? Streams::kApart : Streams::kTogether,
+                                 log_file.parent_path());
+  const ProcessResult& result = run.result;
+  std::string text = std::move(run.out);
+  if (step.log_stdout) {
+    std::string rendered = step.log_stdout(text);
+    text = std::move(run.err);
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += rendered;
+  }
 
   const std::string shown = step.shown.empty() ? shell_quote_for_display(step.spec.argv) : step.shown;
-  log += "$ " + step.log_prefix + shown + "\n" + text;
+  log += "$ " + step.log_prefix + shown + "\n" + (step.log_note.empty() ? "" : step.log_note + "\n") + text;
   if (!text.empty() && text.back() != '\n') log += '\n';
   write_file_atomic(log_file, log);
   throw_if_interrupted();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@ struct LoggedStep {
   std::string where;  // "(run in DIR)" for the error when the log line does not say it; may be empty
   size_t tail_lines = 30;
   std::string log_prefix;  // before `shown` in the log only, e.g. "cd DIR && "
+  std::string log_note;    // a line after the command in the log only, e.g. "# CARGO_TARGET_DIR=..."
+  // Set when stdout is data rather than text (cargo's JSON messages): stdout is then captured
+  // apart and passed to this, and the output is stderr followed by what this returns.
+  std::function<std::string(const std::string& stdout_text)> log_stdout;
 };
 
 // Runs `step`, capturing stdout and stderr together in a scratch file beside `log_file`;

@@ -52,21 +52,17 @@ std::map<std::pair<std::string, std::string>, StoredEntry> list_store(const fs::
 
 std::optional<int> commits_since(const std::string& commit, const fs::path& dir, ProcessRunner& runner) {
   if (commit.empty() || !find_program("git")) return std::nullopt;
-  fs::path out = fs::temp_directory_path() / ("pgo-status-git-" + std::to_string(getpid()));
   ProcessSpec spec;
   spec.argv = {"git", "-C", dir.string(), "rev-list", "--count", commit + "..HEAD"};
-  spec.stdout_file = out;
   spec.timeout = std::chrono::seconds(30);
-  ProcessResult r = runner.run(spec);
+  CapturedRun git = run_captured(runner, spec);
   std::optional<int> n;
-  if (r.ok()) {
+  if (git.result.ok()) {
     try {
-      n = std::stoi(read_file(out));
+      n = std::stoi(git.out);
     } catch (const std::exception&) {
     }
   }
-  std::error_code ec;
-  fs::remove(out, ec);
   return n;
 }
 

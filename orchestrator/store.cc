@@ -238,16 +238,12 @@ std::map<std::string, std::string> hash_sources(const fs::path& source_dir, cons
 
 std::string git_commit(const fs::path& dir) {
   if (!find_program("git")) return "";
-  fs::path out = fs::temp_directory_path() / ("pgo-git-" + std::to_string(getpid()));
   ProcessSpec spec;
   spec.argv = {"git", "-C", dir.string(), "rev-parse", "HEAD"};
-  spec.stdout_file = out;
   spec.timeout = std::chrono::seconds(10);
   SystemProcessRunner runner;
-  ProcessResult r = runner.run(spec);
-  std::string commit = r.ok() ? trim(read_file(out)) : "";
-  fs::remove(out);
-  return commit;
+  CapturedRun git = run_captured(runner, spec);
+  return git.result.ok() ? trim(git.out) : "";
 }
 
 }  // namespace pgo

@@ -1,14 +1,7 @@
 #include "orchestrator/train.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <fstream>
 #include <mutex>
@@ -19,6 +12,7 @@
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
+#include "workloads/bounded_output.h"
 
 namespace pgo {
 namespace fs = std::filesystem;
@@ -29,147 +23,6 @@ struct RunOutcome {
   std::optional<WeightedInput> profile;
   std::optional<TrainingFailure> failure;
   bool wrote_no_profile = false;
-};
-
-// A training run's stdout and stderr, bounded: a workload may print gigabytes and the run
-// directory must not fill the disk. The child writes into a FIFO beside each file; a thread
-// drains both, writes the first kHeadBytes of each stream to its file, drops the rest but
-// keeps its last kTailBytes, and at the end appends a line saying how much was dropped,
-// then that tail (where a crash's last words are). The child never blocks on a full disk
-// or on pgo: the drain keeps reading whatever happens to the file.
-// Where FIFOs cannot be made (an odd file system), the files are written directly, unbounded.
-class BoundedOutput {
- public:
-  static constexpr uint64_t kHeadBytes = 16u << 20;
-  static constexpr size_t kTailBytes = 64u << 10;
-
-  explicit BoundedOutput(std::array<fs::path, 2> files) {
-    for (size_t i = 0; i < streams_.size(); ++i) {
-      Stream& s = streams_[i];
-      s.file = files[i];
-      s.target = s.file;
-      fs::path fifo = s.file.parent_path() / ("." + s.file.filename().string() + ".fifo");
-      ::unlink(fifo.c_str());
-      if (::mkfifo(fifo.c_str(), 0600) != 0) continue;
-      // Read and write: the FIFO always has a writer, so reads never see an end of file
-      // between the runner's opens, and an empty FIFO reads as EAGAIN.
-      s.fifo_fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
-      s.out_fd = ::open(s.file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-      if (s.fifo_fd < 0 || s.out_fd < 0) {
-        close_fds(s);
-        ::unlink(fifo.c_str());
-        continue;
-      }
-      ::fcntl(s.fifo_fd, F_SETPIPE_SZ, 1 << 20);  // fewer wake-ups for chatty programs
-      s.fifo = fifo;
-      s.target = fifo;
-    }
-    if (streams_[0].fifo_fd >= 0 || streams_[1].fifo_fd >= 0) drain_ = std::thread([this] { drain_loop(); });
-  }
-  ~BoundedOutput() { finish(); }
-  BoundedOutput(const BoundedOutput&) = delete;
-  BoundedOutput& operator=(const BoundedOutput&) = delete;
-
-  // Where the child's stream `i` (0 stdout, 1 stderr) goes.
-  const fs::path& target(size_t i) const { return streams_[i].target; }
-
-  // Call once the child and its process group are gone: takes what is left in the FIFOs,
-  // writes the tails and removes the FIFOs.
-  void finish() {
-    if (finished_) return;
-    finished_ = true;
-    stop_.store(true);
-    if (drain_.joinable()) drain_.join();
-    for (Stream& s : streams_) {
-      if (s.dropped > 0 && s.out_fd >= 0 && !s.write_failed) {
-        if (s.tail.size() > kTailBytes) s.tail.erase(0, s.tail.size() - kTailBytes);
-        std::string marker = "\n[pgo: " + std::to_string(s.dropped - s.tail.size()) + " bytes of " +
-                             s.file.filename().string() + " left out here: pgo keeps the first " +
-                             std::to_string(kHeadBytes >> 20) + " MiB and the last " +
-                             std::to_string(kTailBytes >> 10) + " KiB of a training run's output]\n";
-        write_out(s, marker.data(), marker.size());
-        write_out(s, s.tail.data(), s.tail.size());
-      }
-      close_fds(s);
-      if (!s.fifo.empty()) ::unlink(s.fifo.c_str());
-    }
-  }
-
- private:
-  struct Stream {
-    fs::path file, fifo, target;
-    int fifo_fd = -1, out_fd = -1;
-    uint64_t written = 0, dropped = 0;
-    std::string tail;
-    bool write_failed = false;
-  };
-
-  static void close_fds(Stream& s) {
-    if (s.fifo_fd >= 0) ::close(s.fifo_fd);
-    if (s.out_fd >= 0) ::close(s.out_fd);
-    s.fifo_fd = s.out_fd = -1;
-  }
-
-  static void write_out(Stream& s, const char* data, size_t n) {
-    while (n > 0 && !s.write_failed) {
-      ssize_t w = ::write(s.out_fd, data, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) {
-        s.write_failed = true;  // disk full or the like: keep draining, stop writing
-        return;
-      }
-      data += w;
-      n -= static_cast<size_t>(w);
-    }
-  }
-
-  void take(Stream& s, const char* data, size_t n) {
-    if (s.written < kHeadBytes) {
-      size_t head = static_cast<size_t>(std::min<uint64_t>(n, kHeadBytes - s.written));
-      write_out(s, data, head);
-      s.written += head;
-      data += head;
-      n -= head;
-    }
-    if (n == 0) return;
-    s.dropped += n;
-    s.tail.append(data, n);
-    if (s.tail.size() > 2 * kTailBytes) s.tail.erase(0, s.tail.size() - kTailBytes);
-  }
-
-  // Reads `s` until it is empty; true if anything was read.
-  bool read_available(Stream& s, std::vector<char>& buffer) {
-    bool any = false;
-    for (;;) {
-      ssize_t n = ::read(s.fifo_fd, buffer.data(), buffer.size());
-      if (n > 0) {
-        take(s, buffer.data(), static_cast<size_t>(n));
-        any = true;
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      return any;  // EAGAIN: empty for now
-    }
-  }
-
-  void drain_loop() {
-    std::vector<char> buffer(1 << 20);
-    for (;;) {
-      bool stopping = stop_.load();
-      std::array<pollfd, 2> fds{};
-      for (size_t i = 0; i < streams_.size(); ++i) fds[i] = pollfd{streams_[i].fifo_fd, POLLIN, 0};
-      // Once stopping, the writers are gone: read what is left without waiting.
-      if (!stopping) ::poll(fds.data(), fds.size(), 50);
-      for (Stream& s : streams_)
-        if (s.fifo_fd >= 0) read_available(s, buffer);
-      if (stopping) return;
-    }
-  }
-
-  std::array<Stream, 2> streams_;
-  std::thread drain_;
-  std::atomic<bool> stop_{false};
-  bool finished_ = false;
 };
 
 // The last lines of a (possibly huge) stderr file; reads only its end.

@@ -93,6 +93,13 @@ void replace_directory_atomic(const fs::path& from, const fs::path& to) {
   fsync_dir(to.parent_path());
 }
 
+std::string read_file_if_present(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  if (in) out << in.rdbuf();
+  return out.str();
+}
+
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw BuildError("cannot read " + path.string() + ": " + std::strerror(errno));

@@ -17,6 +17,10 @@ void copy_file_atomic(const std::filesystem::path& from, const std::filesystem::
 // the same file system) so that `to` is always either the old or the new tree.
 void replace_directory_atomic(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// The whole file; throws pgo::BuildError if it cannot be read.
 std::string read_file(const std::filesystem::path& path);
+// The whole file, or "" when it does not exist (yet) or cannot be read: for output that a
+// program may not have written.
+std::string read_file_if_present(const std::filesystem::path& path);
 
 }  // namespace pgo

@@ -13,6 +13,21 @@ std::string sha256_hex(std::string_view data) {
   return llvm::toHex(digest, /*LowerCase=*/true);
 }
 
+struct Sha256Stream::State {
+  llvm::SHA256 hasher;
+};
+
+Sha256Stream::Sha256Stream() : state_(std::make_unique<State>()) {}
+Sha256Stream::~Sha256Stream() = default;
+Sha256Stream::Sha256Stream(Sha256Stream&&) noexcept = default;
+Sha256Stream& Sha256Stream::operator=(Sha256Stream&&) noexcept = default;
+
+void Sha256Stream::update(std::string_view data) {
+  state_->hasher.update(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size()));
+}
+
+std::string Sha256Stream::hex() { return llvm::toHex(state_->hasher.final(), /*LowerCase=*/true); }
+
 std::string sha256_file(const std::filesystem::path& path) { return sha256_hex(read_file(path)); }
 
 bool same_file_content(const std::filesystem::path& a, const std::filesystem::path& b) {

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
 
@@ -286,6 +287,30 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   }
   throw_if_interrupted();
   return result;
+}
+
+CapturedRun run_captured(ProcessRunner& runner, ProcessSpec spec, Streams streams,
+                         const std::filesystem::path& scratch_dir) {
+  namespace fs = std::filesystem;
+  static std::atomic<unsigned> counter{0};
+  std::error_code ec;
+  const fs::path dir = scratch_dir.empty() ? fs::temp_directory_path(ec) : scratch_dir;
+  if (!scratch_dir.empty()) fs::create_directories(dir, ec);
+  const std::string stem = ".pgo-capture-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  fs::path out, err;
+  if (spec.stdout_file.empty()) spec.stdout_file = out = dir / (stem + ".out");
+  if (spec.stderr_file.empty())
+    spec.stderr_file = err = streams == Streams::kTogether && !out.empty() ? out : dir / (stem + ".err");
+  // No stale scratch file may pass for this run's output (a fake runner may append).
+  for (const fs::path& f : {out, err})
+    if (!f.empty()) fs::remove(f, ec);
+  CapturedRun run;
+  run.result = runner.run(spec);
+  if (!out.empty()) run.out = read_file_if_present(out);
+  if (!err.empty() && err != out) run.err = read_file_if_present(err);
+  for (const fs::path& f : {out, err})
+    if (!f.empty()) fs::remove(f, ec);
+  return run;
 }
 
 }  // namespace pgo

@@ -53,6 +53,22 @@ class SystemProcessRunner : public ProcessRunner {
   ProcessResult run(const ProcessSpec& spec) override;
 };
 
+// A run's stdout and stderr as strings: for commands whose output pgo reads (git, go list,
+// rustc -vV), not for workloads, whose output may be unbounded (bounded_output.h).
+struct CapturedRun {
+  ProcessResult result;
+  std::string out;  // stdout (and stderr, with Streams::kTogether)
+  std::string err;  // stderr; empty with Streams::kTogether
+};
+enum class Streams { kApart, kTogether };
+
+// Runs `spec` with each stream that it sends nowhere (an empty stdout_file / stderr_file)
+// captured into a string, through scratch files in `scratch_dir` (empty: the temporary
+// directory) that are removed afterwards; a stream the spec sends to a file is left alone.
+// A scratch file the child never wrote reads as "".
+CapturedRun run_captured(ProcessRunner& runner, ProcessSpec spec, Streams streams = Streams::kApart,
+                         const std::filesystem::path& scratch_dir = {});
+
 // Kills every process group pgo has started and not yet reaped (SIGKILL). Async-signal-safe:
 // the SIGINT/SIGTERM handler calls it.
 void kill_all_child_groups();

@@ -1,9 +1,6 @@
 #include "adapters/cargo/cargo_build.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <system_error>
 
 #include "adapters/cargo/cargo_messages.h"
@@ -34,11 +31,6 @@ std::map<std::string, std::string> current_environment() {
   return env;
 }
 
-std::string read_if_exists(const fs::path& file) {
-  std::error_code ec;
-  return fs::exists(file, ec) ? read_file(file) : std::string();
-}
-
 void require_cargo() {
   if (!find_program("cargo"))
     throw BuildError("cargo not found on PATH; install Rust with rustup (https://rustup.rs) or the Debian "
@@ -53,35 +45,26 @@ CargoBuildSystem::CargoBuildSystem(const Config& config, const ToolchainSpec& to
   if (source_dir_.filename().empty()) source_dir_ = source_dir_.parent_path();  // "dir/" from "."
 }
 
-std::string CargoBuildSystem::run_captured(const std::string& what, const std::vector<std::string>& argv) {
-  static std::atomic<unsigned> counter{0};
-  std::error_code ec;
-  const std::string stem = "pgo-cargo-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  const fs::path out = fs::temp_directory_path() / (stem + ".out"), err = fs::temp_directory_path() / (stem + ".err");
+std::string CargoBuildSystem::tool_output(const std::string& what, const std::vector<std::string>& argv) {
   ProcessSpec spec;
   spec.argv = argv;
   spec.cwd = source_dir_;  // rustup's rust-toolchain.toml and Cargo's config apply from here
   spec.env = {{"LC_ALL", "C"}, {"CARGO_TERM_COLOR", "never"}};
-  spec.stdout_file = out;
-  spec.stderr_file = err;
   spec.timeout = std::chrono::minutes(10);
-  ProcessResult result = runner_.run(spec);
-  std::string text = read_if_exists(out), errors = read_if_exists(err);
-  fs::remove(out, ec);
-  fs::remove(err, ec);
+  CapturedRun tool = run_captured(runner_, spec);
   throw_if_interrupted();
-  if (!result.ok())
-    throw BuildError(what + " failed (" + result.describe() + "): " + shell_quote_for_display(argv) + " in " +
+  if (!tool.result.ok())
+    throw BuildError(what + " failed (" + tool.result.describe() + "): " + shell_quote_for_display(argv) + " in " +
                      source_dir_.string() + "\nlast lines of its output:\n" +
-                     tail_lines(errors + text, kTailLines, 8192));
-  return text;
+                     tail_lines(tool.err + tool.out, kTailLines, 8192));
+  return tool.out;
 }
 
 const cargo::RustcInfo& CargoBuildSystem::rustc_info() {
   if (rustc_) return *rustc_;
   if (!find_program("rustc"))
     throw BuildError("rustc not found on PATH; install Rust with rustup (https://rustup.rs)");
-  std::string text = run_captured("rustc -vV", {"rustc", "-vV"});
+  std::string text = tool_output("rustc -vV", {"rustc", "-vV"});
   rustc_ = cargo::parse_rustc_verbose_version(text);
   if (!rustc_) throw BuildError("cannot read release and host from `rustc -vV`:\n" + tail_lines(text, 10, 2048));
   if (rustc_->llvm_major == 0)
@@ -96,7 +79,7 @@ const cargo::Metadata& CargoBuildSystem::metadata() {
   if (!fs::exists(source_dir_ / "Cargo.toml"))
     throw UsageError("build.system is cargo but " + (source_dir_ / "Cargo.toml").string() +
                      " does not exist (set build.source_dir to the directory of Cargo.toml)");
-  metadata_ = cargo::parse_metadata(run_captured(
+  metadata_ = cargo::parse_metadata(tool_output(
       "cargo metadata",
       {"cargo", "metadata", "--format-version", "1", "--filter-platform", rustc_info().host,
        "--manifest-path", (source_dir_ / "Cargo.toml").string()}));
@@ -110,7 +93,7 @@ void CargoBuildSystem::check_cc_crate() {
   std::string version;
   if (find_program(compiler)) {
     try {
-      version = run_captured("C compiler version", {compiler, "--version"});
+      version = tool_output("C compiler version", {compiler, "--version"});
     } catch (const Error&) {
       version.clear();
     }
@@ -135,7 +118,7 @@ Toolchain CargoBuildSystem::detect(const fs::path& probe_dir) {
   tc.compiler_version = info.release;
   tc.llvm_version = info.llvm_version;
   // The real compiler rather than rustup's proxy: its sysroot holds llvm-tools.
-  fs::path sysroot = trim(run_captured("rustc --print sysroot", {"rustc", "--print", "sysroot"}));
+  fs::path sysroot = trim(tool_output("rustc --print sysroot", {"rustc", "--print", "sysroot"}));
   std::error_code ec;
   if (!sysroot.empty() && fs::exists(sysroot / "bin" / "rustc", ec)) tc.tool = sysroot / "bin" / "rustc";
   else if (auto rustc = find_program("rustc")) tc.tool = fs::absolute(*rustc);
@@ -181,38 +164,30 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
 
   std::vector<std::string> rustflags = cargo::combine_rustflags(user_rustflags_, request.flags);
   std::vector<std::string> argv = build_command(targets, request.jobs);
-  const fs::path out = dir / "pgo-cargo.jsonl", err = dir / "pgo-cargo.stderr";
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.cwd = source_dir_;
-  spec.env = {{"CARGO_TARGET_DIR", dir.string()},
-              {"CARGO_ENCODED_RUSTFLAGS", cargo::encode_rustflags(rustflags)},
-              {"CARGO_TERM_COLOR", "never"},
-              {"CARGO_TERM_PROGRESS_WHEN", "never"},
-              {"LC_ALL", "C"}};  // compiler diagnostics are scanned: keep them untranslated
-  spec.stdout_file = out;
-  spec.stderr_file = err;
-  ProcessResult result = runner_.run(spec);
-  cargo::BuildMessages messages = cargo::parse_build_messages(read_if_exists(out));
-  std::string errors = read_if_exists(err);
-
-  const std::string command = "CARGO_ENCODED_RUSTFLAGS=" + shell_quote_for_display(rustflags) + " " +
-                              shell_quote_for_display(argv);
-  std::string log = "$ " + command + "\n# CARGO_TARGET_DIR=" + dir.string() + "; user rustflags from " +
-                    cargo::rustflags_source(current_environment()) + ": " +
-                    (user_rustflags_.empty() ? "(none)" : shell_quote_for_display(user_rustflags_)) + "\n" + errors;
-  if (!log.empty() && log.back() != '\n') log += '\n';
-  log += messages.rendered;
-  for (const std::string& line : messages.unparsed) log += line + "\n";
+  const fs::path out = dir / "pgo-cargo.jsonl";
+  LoggedStep step{"cargo build", {}, "CARGO_ENCODED_RUSTFLAGS=" + shell_quote_for_display(rustflags) + " " +
+                                         shell_quote_for_display(argv), "", kTailLines};
+  step.spec.argv = argv;
+  step.spec.cwd = source_dir_;
+  step.spec.env = {{"CARGO_TARGET_DIR", dir.string()},
+                   {"CARGO_ENCODED_RUSTFLAGS", cargo::encode_rustflags(rustflags)},
+                   {"CARGO_TERM_COLOR", "never"},
+                   {"CARGO_TERM_PROGRESS_WHEN", "never"},
+                   {"LC_ALL", "C"}};  // compiler diagnostics are scanned: keep them untranslated
+  step.log_note = "# CARGO_TARGET_DIR=" + dir.string() + "; user rustflags from " +
+                  cargo::rustflags_source(current_environment()) + ": " +
+                  (user_rustflags_.empty() ? "(none)" : shell_quote_for_display(user_rustflags_));
+  cargo::BuildMessages messages;
+  step.log_stdout = [&](const std::string& json_lines) {
+    write_file_atomic(out, json_lines);  // kept: the artifacts' source, named when one is missing
+    messages = cargo::parse_build_messages(json_lines);
+    std::string rendered = messages.rendered;
+    for (const std::string& line : messages.unparsed) rendered += line + "\n";
+    return rendered;
+  };
   const fs::path log_file = dir / cargo::kLogFileName;
-  write_file_atomic(log_file, log);
-  throw_if_interrupted();
-  if (!result.ok()) {
-    std::string hint = link_flags_hint(errors + messages.rendered);
-    throw BuildError("cargo build failed (" + result.describe() + "): " + command + "\nlast lines of its output (full log: " +
-                     log_file.string() + "):\n" + tail_lines(errors + messages.rendered, kTailLines, 8192) +
-                     (hint.empty() ? "" : "\n" + hint));
-  }
+  std::string log;
+  run_logged_step(runner_, step, log_file, log);
 
   // Which package each bin belongs to, for workspaces whose members share a bin name.
   std::map<std::string, std::string> owner;

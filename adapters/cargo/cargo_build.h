@@ -46,7 +46,7 @@ class CargoBuildSystem : public BuildSystem {
   const cargo::RustcInfo& rustc_info();
   const cargo::Metadata& metadata();
   // Runs a short query in the source directory; its stdout, or pgo::BuildError.
-  std::string run_captured(const std::string& what, const std::vector<std::string>& argv);
+  std::string tool_output(const std::string& what, const std::vector<std::string>& argv);
   void check_cc_crate();
 
   std::filesystem::path project_dir_;

@@ -107,17 +107,14 @@ std::vector<std::string> probe_user_rustflags(ProcessRunner& runner, const fs::p
               {"CARGO_TARGET_DIR", (probe_dir / "target").string()},
               {"CARGO_TERM_COLOR", "never"},
               {"LC_ALL", "C"}};
-  spec.stdout_file = log;
-  spec.stderr_file = log;
   spec.timeout = std::chrono::minutes(5);
-  ProcessResult result = runner.run(spec);
+  CapturedRun probe = run_captured(runner, spec, Streams::kTogether, probe_dir);
+  write_file_atomic(log, probe.out);
   throw_if_interrupted();
-  if (!result.ok() || !fs::exists(out, ec)) {
-    std::string text = fs::exists(log, ec) ? read_file(log) : "";
-    throw BuildError("asking Cargo for the project's rustflags failed (" + result.describe() + "): " +
+  if (!probe.result.ok() || !fs::exists(out, ec))
+    throw BuildError("asking Cargo for the project's rustflags failed (" + probe.result.describe() + "): " +
                      shell_quote_for_display(spec.argv) + " in " + project_dir.string() +
-                     "\nlast lines of its output (full log: " + log.string() + "):\n" + tail_lines(text, 30, 8192));
-  }
+                     "\nlast lines of its output (full log: " + log.string() + "):\n" + tail_lines(probe.out, 30, 8192));
   return decode_rustflags(read_file(out));
 }
 

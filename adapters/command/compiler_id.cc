@@ -1,10 +1,6 @@
 #include "adapters/command/compiler_id.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
-#include <system_error>
-#include <unistd.h>
 
 #include "support/error.h"
 #include "support/strings.h"
@@ -59,27 +55,19 @@ CompilerIdentity parse_predefined_macros(std::string_view macros) {
 
 CompilerIdentity identify_compiler(ProcessRunner& runner, const fs::path& compiler, const std::string& language,
                                    const fs::path& work_dir) {
-  std::error_code ec;
-  fs::create_directories(work_dir, ec);
-  fs::path out = work_dir / ("pgo-compiler-id." + std::to_string(::getpid()) + ".out");
   ProcessSpec spec;
   spec.argv = {compiler.string(), "-E", "-dM", "-x", language, "/dev/null"};
   spec.cwd = work_dir;
-  spec.stdout_file = out;
-  spec.stderr_file = out;
   spec.env["LC_ALL"] = "C";
   spec.timeout = std::chrono::seconds(60);
-  ProcessResult result = runner.run(spec);
-  std::ifstream in(out, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  fs::remove(out, ec);
+  CapturedRun run = run_captured(runner, spec, Streams::kTogether, work_dir);
+  const ProcessResult& result = run.result;
   throw_if_interrupted();
   if (!result.ok())
     throw BuildError("cannot identify the compiler: " + shell_quote_for_display(spec.argv) + " failed (" +
                      result.describe() + ")" + (result.spawn_error.empty() ? "" : ": " + result.spawn_error) +
-                     "\nlast lines of its output:\n" + tail_lines(text.str(), 20));
-  return parse_predefined_macros(text.str());
+                     "\nlast lines of its output:\n" + tail_lines(run.out, 20));
+  return parse_predefined_macros(run.out);
 }
 
 }  // namespace pgo::command

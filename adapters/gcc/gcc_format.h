@@ -73,8 +73,9 @@ class GccProfileFormat : public ProfileFormat {
 
  private:
   std::string gcov_tool() const;
-  // Runs gcov-tool with `args`; throws BuildError with its output on failure.
-  void run_gcov_tool(const std::vector<std::string>& args, const std::filesystem::path& work_dir) const;
+  // Runs gcov-tool with `args` in `work_dir`; returns its output (stdout and stderr), throws
+  // BuildError with it on failure.
+  std::string run_gcov_tool(const std::vector<std::string>& args, const std::filesystem::path& work_dir) const;
   void check_gcov_tool_version(uint32_t gcda_version, const std::filesystem::path& work_dir) const;
 
   GccFormatOptions options_;

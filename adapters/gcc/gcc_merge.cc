@@ -146,31 +146,23 @@ std::string GccProfileFormat::gcov_tool() const {
   return options_.gcov_tool.empty() ? gcov_tool_for(options_.compiler) : options_.gcov_tool;
 }
 
-void GccProfileFormat::run_gcov_tool(const std::vector<std::string>& args, const fs::path& work_dir) const {
+std::string GccProfileFormat::run_gcov_tool(const std::vector<std::string>& args, const fs::path& work_dir) const {
   ProcessSpec spec;
   spec.argv = {gcov_tool()};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.cwd = work_dir;
-  spec.stdout_file = work_dir / "gcov-tool.log";
-  spec.stderr_file = work_dir / "gcov-tool.log";
   spec.timeout = std::chrono::minutes(10);
-  ProcessResult r = runner_.run(spec);
+  CapturedRun run = run_captured(runner_, spec, Streams::kTogether, work_dir);
+  const ProcessResult& r = run.result;
   if (r.spawn_failed)
     throw BuildError("cannot run " + spec.argv[0] + ": " + r.spawn_error +
                      " (install the gcov-tool of the GCC in use, e.g. Debian package gcc-12)");
-  if (!r.ok()) {
-    std::string log;
-    try {
-      log = read_file(spec.stdout_file);
-    } catch (const Error&) {
-    }
-    throw BuildError(shell_quote_for_display(spec.argv) + ": " + r.describe() + "\n" + tail_lines(log, 20));
-  }
+  if (!r.ok()) throw BuildError(shell_quote_for_display(spec.argv) + ": " + r.describe() + "\n" + tail_lines(run.out, 20));
+  return run.out;
 }
 
 void GccProfileFormat::check_gcov_tool_version(uint32_t gcda_version, const fs::path& work_dir) const {
-  run_gcov_tool({"--version"}, work_dir);
-  std::string first = read_file(work_dir / "gcov-tool.log");
+  std::string first = run_gcov_tool({"--version"}, work_dir);
   first = first.substr(0, first.find('\n'));
   int major = 0, minor = 0;
   // "gcov-tool (Debian 12.2.0-14+deb12u1) 12.2.0": the version is the last word.

@@ -1,9 +1,6 @@
 #include "adapters/go/go_build.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <set>
 
 #include "adapters/go/profile_hook.h"
@@ -20,19 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kLogFileName = "pgo-build.log";
-
-fs::path scratch_file(const std::string& label) {
-  static std::atomic<int> counter{0};
-  return fs::temp_directory_path() /
-         ("pgo-go-" + label + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-}
-
-std::string read_and_remove(const fs::path& file) {
-  std::error_code ec;
-  std::string text = fs::exists(file, ec) ? read_file(file) : "";
-  fs::remove(file, ec);
-  return text;
-}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -82,16 +66,12 @@ std::string GoBuildSystem::capture_go(const std::vector<std::string>& args, cons
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.cwd = source_dir_;
   spec.env["LC_ALL"] = "C";
-  fs::path out = scratch_file("out"), err = scratch_file("err");
-  spec.stdout_file = out;
-  spec.stderr_file = err;
-  ProcessResult r = runner_.run(spec);
-  std::string text = read_and_remove(out), errors = read_and_remove(err);
+  CapturedRun go = run_captured(runner_, spec);
   throw_if_interrupted();
-  if (!r.ok())
-    throw BuildError(what + " failed (" + r.describe() + "): " + shell_quote_for_display(spec.argv) + " in " +
-                     source_dir_.string() + "\n" + tail_lines(errors + text, 20, 8192));
-  return text;
+  if (!go.result.ok())
+    throw BuildError(what + " failed (" + go.result.describe() + "): " + shell_quote_for_display(spec.argv) +
+                     " in " + source_dir_.string() + "\n" + tail_lines(go.err + go.out, 20, 8192));
+  return go.out;
 }
 
 std::string GoBuildSystem::run_go(const std::vector<std::string>& argv, const fs::path& log_file, std::string& log,

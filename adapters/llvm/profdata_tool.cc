@@ -18,32 +18,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Runs argv with stdout+stderr captured; nullopt output if it could not run or failed.
-struct Captured {
-  ProcessResult result;
-  std::string output;
-};
-
-Captured run_captured(ProcessRunner& runner, std::vector<std::string> argv, const fs::path& near,
-                      std::chrono::milliseconds timeout) {
-  std::error_code ec;
-  fs::path dir = near.empty() ? fs::temp_directory_path(ec) : near;
-  fs::path log = unique_sibling_path(dir / "llvm-profdata", "log");
+// Runs argv with stdout and stderr captured together (scratch files in `near`, empty: the
+// temporary directory).
+CapturedRun run_tool(ProcessRunner& runner, std::vector<std::string> argv, const fs::path& near,
+                     std::chrono::milliseconds timeout) {
   ProcessSpec spec;
   spec.argv = std::move(argv);
-  spec.stdout_file = log;
-  spec.stderr_file = log;
   spec.timeout = timeout;
-  Captured c;
-  c.result = runner.run(spec);
-  if (fs::exists(log, ec)) {
-    try {
-      c.output = read_file(log);
-    } catch (const std::exception&) {
-    }
-    fs::remove(log, ec);
-  }
-  return c;
+  return run_captured(runner, std::move(spec), Streams::kTogether, near);
 }
 
 // Bad files are already left out by their headers; inside the tool `all` skips the rest
@@ -87,8 +69,8 @@ std::vector<fs::path> profdata_candidates(uint64_t raw_version, ProcessRunner& r
   }
   if (auto p = find_program("llvm-profdata")) add(*p);
   if (find_program("rustc")) {
-    Captured c = run_captured(runner, {"rustc", "--print", "sysroot"}, {}, std::chrono::seconds(30));
-    fs::path rustlib = fs::path(trim(c.output)) / "lib" / "rustlib";
+    CapturedRun c = run_tool(runner, {"rustc", "--print", "sysroot"}, {}, std::chrono::seconds(30));
+    fs::path rustlib = fs::path(trim(c.out)) / "lib" / "rustlib";
     std::error_code ec;
     if (c.result.ok() && fs::is_directory(rustlib, ec)) {
       std::vector<fs::path> found;
@@ -104,8 +86,8 @@ std::vector<fs::path> profdata_candidates(uint64_t raw_version, ProcessRunner& r
 
 std::optional<ProfdataTool> probe_profdata_tool(const fs::path& path, ProcessRunner& runner, std::string* why_not) {
   // `merge --version` works on every release; a bare `--version` does not on LLVM 14.
-  Captured c = run_captured(runner, {path.string(), "merge", "--version"}, {}, std::chrono::seconds(30));
-  std::optional<std::string> version = c.result.ok() ? parse_llvm_version(c.output) : std::nullopt;
+  CapturedRun c = run_tool(runner, {path.string(), "merge", "--version"}, {}, std::chrono::seconds(30));
+  std::optional<std::string> version = c.result.ok() ? parse_llvm_version(c.out) : std::nullopt;
   if (!version) {
     if (why_not) *why_not = "no LLVM version from `merge --version` (" + c.result.describe() + ")";
     return std::nullopt;
@@ -156,23 +138,23 @@ ToolMergeOutcome run_profdata_merge(const ProfdataTool& tool, const std::vector<
     argv.push_back("--weighted-input=" + std::to_string(in.weight) + "," + in.path.string());
   argv.push_back("--output=" + out.string());
 
-  Captured c = run_captured(runner, argv, out.parent_path(), std::chrono::milliseconds(0));
+  CapturedRun c = run_tool(runner, argv, out.parent_path(), std::chrono::milliseconds(0));
   ToolMergeOutcome outcome;
-  outcome.output = c.output;
+  outcome.output = c.out;
   bool names_input = false;
   for (const WeightedInput& in : inputs)
-    if (c.output.find(in.path.string()) != std::string::npos) names_input = true;
+    if (c.out.find(in.path.string()) != std::string::npos) names_input = true;
   if (!c.result.ok()) {
     const std::string msg = tool.label() + " failed (" + c.result.describe() + "): " +
-                            shell_quote_for_display(argv) + "\n" + tail_lines(c.output, 20);
+                            shell_quote_for_display(argv) + "\n" + tail_lines(c.out, 20);
     throw Error(names_input ? ExitCode::kWorkloadFailure : ExitCode::kBuildFailure, msg);
   }
   // In warn/all mode the tool reports each skipped input as "warning: <file>: <reason>".
   size_t pos = 0;
-  while (pos < c.output.size()) {
-    size_t end = c.output.find('\n', pos);
-    if (end == std::string::npos) end = c.output.size();
-    std::string_view line(c.output.data() + pos, end - pos);
+  while (pos < c.out.size()) {
+    size_t end = c.out.find('\n', pos);
+    if (end == std::string::npos) end = c.out.size();
+    std::string_view line(c.out.data() + pos, end - pos);
     pos = end + 1;
     if (line.rfind("warning: ", 0) != 0) continue;
     line.remove_prefix(9);

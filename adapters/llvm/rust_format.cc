@@ -48,16 +48,11 @@ fs::path RustProfileFormat::sysroot() const {
     return toolchain_.tool.parent_path().parent_path();
   SystemProcessRunner system_runner;
   ProcessRunner& runner = runner_ ? *runner_ : system_runner;
-  std::error_code ec;
-  fs::path out = unique_sibling_path(fs::temp_directory_path(ec) / "rustc-sysroot", "out");
   ProcessSpec spec;
   spec.argv = {"rustc", "--print", "sysroot"};
-  spec.stdout_file = out;
   spec.timeout = std::chrono::seconds(30);
-  ProcessResult r = runner.run(spec);
-  std::string text = r.ok() && fs::exists(out, ec) ? trim(read_file(out)) : "";
-  fs::remove(out, ec);
-  return text;
+  CapturedRun rustc = run_captured(runner, spec);
+  return rustc.result.ok() ? trim(rustc.out) : "";
 }
 
 std::vector<fs::path> RustProfileFormat::sysroot_profdata_candidates() const {

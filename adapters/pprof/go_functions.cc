@@ -271,13 +271,6 @@ func main() {
 }
 )GO";
 
-std::string read_and_remove(const fs::path& file) {
-  std::error_code ec;
-  std::string text = fs::exists(file, ec) ? read_file(file) : "";
-  fs::remove(file, ec);
-  return text;
-}
-
 }  // namespace
 
 std::string_view go_functions_analyzer_source() { return kAnalyzerSource; }
@@ -321,16 +314,12 @@ std::vector<GoFunction> scan_go_functions(const fs::path& go, ProcessRunner& run
     // also ignores `go env -w` settings) and no toolchain download: the detected go builds
     // a standard-library-only program.
     spec.env = {{"GOFLAGS", ""}, {"GOENV", "off"}, {"GO111MODULE", "on"}, {"GOTOOLCHAIN", "local"}, {"LC_ALL", "C"}};
-    fs::path out = work_dir / "out.json", err = work_dir / "err.txt";
-    spec.stdout_file = out;
-    spec.stderr_file = err;
-    ProcessResult r = runner.run(spec);
-    std::string text = read_and_remove(out), errors = read_and_remove(err);
+    CapturedRun step = run_captured(runner, spec, Streams::kApart, work_dir);
     throw_if_interrupted();
-    if (!r.ok())
-      throw BuildError(what + " failed (" + r.describe() + "): " + shell_quote_for_display(spec.argv) + "\n" +
-                       tail_lines(errors + text, 20, 8192));
-    return text;
+    if (!step.result.ok())
+      throw BuildError(what + " failed (" + step.result.describe() + "): " + shell_quote_for_display(spec.argv) +
+                       "\n" + tail_lines(step.err + step.out, 20, 8192));
+    return step.out;
   };
   run({go.string(), "build", "-o", binary.string(), source.string()}, "building pgo's Go source analyzer");
   std::string out = run({binary.string(), input.string()}, "pgo's Go source analyzer");

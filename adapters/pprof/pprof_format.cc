@@ -100,19 +100,15 @@ MergeResult PprofProfileFormat::merge(const std::vector<WeightedInput>& inputs, 
     throw WorkloadError(msg);
   }
 
-  fs::path log = out.parent_path() / ("." + out.filename().string() + ".log");
   ProcessSpec spec;
   spec.argv = merge_command(good);
-  spec.stdout_file = out;
-  spec.stderr_file = log;
-  ProcessResult r = runner_.run(spec);
-  std::error_code ec;
-  std::string err = fs::exists(log, ec) ? read_file(log) : "";
-  fs::remove(log, ec);
+  spec.stdout_file = out;  // the merged profile; stderr is captured
+  CapturedRun merge = run_captured(runner_, spec, Streams::kApart, out.parent_path());
   throw_if_interrupted();
-  if (!r.ok())
-    throw WorkloadError("merging " + std::to_string(good.size()) + " Go CPU profile(s) failed (" + r.describe() +
-                        "): " + shell_quote_for_display(spec.argv) + "\n" + tail_lines(err, 15));
+  if (!merge.result.ok())
+    throw WorkloadError("merging " + std::to_string(good.size()) + " Go CPU profile(s) failed (" +
+                        merge.result.describe() + "): " + shell_quote_for_display(spec.argv) + "\n" +
+                        tail_lines(merge.err, 15));
   PprofSummary merged = summarize_pprof(read_pprof(out), out.string());
   if (merged.samples != expected)
     throw WorkloadError("the merged profile " + out.string() + " holds " + std::to_string(merged.samples) +

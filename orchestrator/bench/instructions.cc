@@ -7,8 +7,8 @@
 
 #include "orchestrator/bench/output_check.h"
 #include "support/atomic_file.h"
-#include "support/hash.h"
 #include "support/strings.h"
+#include "workloads/bounded_output.h"
 
 namespace pgo::bench {
 namespace fs = std::filesystem;
@@ -218,10 +218,13 @@ InstructionResult count_instructions(ProcessRunner& runner, Counter counter, con
       const fs::path prefix = s.work_dir / (std::string(names[who]) + ".count");
       for (const fs::path& stale : callgrind_logs(prefix)) fs::remove(stale);
       ProcessSpec spec = counted_process(counter, *specs[who], prefix);
-      spec.stdout_file = s.work_dir / (std::string(names[who]) + ".stdout");
+      const fs::path stdout_file = s.work_dir / (std::string(names[who]) + ".stdout");
       std::error_code ec;
-      fs::remove(spec.stdout_file, ec);
+      fs::remove(stdout_file, ec);
+      BoundedOutput output({stdout_file, {}});  // a bounded file; the hash covers every byte
+      spec.stdout_file = output.target(0);
       ProcessResult r = runner.run(spec);
+      output.finish();
       auto fail = [&](const std::string& what) {
         result.failed = true;
         result.failure = label + " failed: " + what + "; command: " + shell_quote_for_display(spec.argv);
@@ -244,7 +247,7 @@ InstructionResult count_instructions(ProcessRunner& runner, Counter counter, con
         }
       }
       if (!s.compare_output || !result.outputs_match) continue;
-      const std::string hash = fs::exists(spec.stdout_file) ? sha256_file(spec.stdout_file) : sha256_hex("");
+      const std::string& hash = output.sha256(0);
       if (ref_hash.empty()) ref_hash = hash;
       if (r.exit_code != *ref_exit || hash != ref_hash) {
         result.outputs_match = false;

@@ -9,8 +9,8 @@
 #include <system_error>
 
 #include "orchestrator/bench/output_check.h"
-#include "support/hash.h"
 #include "support/strings.h"
+#include "workloads/bounded_output.h"
 
 namespace pgo::bench {
 namespace {
@@ -88,14 +88,11 @@ class PairBench {
   // Runs both binaries once in `order`; false when a run failed (result.failure says why).
   bool round(std::array<int, 2> order, bool timed, int index, BenchResult& result) {
     std::array<ProcessResult, 2> r;
+    std::array<RunOutput, 2> out;
     for (int slot = 0; slot < 2; ++slot) {
       const int who = order[slot];
       throw_if_interrupted();
-      if (s_.compare_output) {
-        std::error_code ec;  // a stale file must not pass for this run's output
-        std::filesystem::remove(spec_[who].stdout_file, ec);
-      }
-      r[who] = runner_.run(spec_[who]);
+      r[who] = s_.compare_output ? run_bounded(who, out[who]) : runner_.run(spec_[who]);
       if (r[who].spawn_failed || r[who].timed_out || r[who].signal != 0)
         return fail(result, who, timed, index, r[who].describe());
       if (check_[who] && !run_check(who, r[who], timed, index, result)) return false;
@@ -109,8 +106,8 @@ class PairBench {
       return fail(result, kOpt, timed, index, r[kOpt].describe() + " (the baseline exits 0)");
     if (s_.compare_output) {
       result.outputs_compared = true;
-      check_output(kBase, r[kBase], timed, index, result);
-      check_output(kOpt, r[kOpt], timed, index, result);
+      check_output(kBase, r[kBase], out[kBase], timed, index, result);
+      check_output(kOpt, r[kOpt], out[kOpt], timed, index, result);
     }
     if (timed) {
       for (int slot = 0; slot < 2; ++slot) {
@@ -160,17 +157,34 @@ class PairBench {
     return false;
   }
 
-  static std::string hash_of(const std::filesystem::path& file) {
-    // A run that printed nothing may leave no file behind.
-    return std::filesystem::exists(file) ? sha256_file(file) : sha256_hex("");
+  // What a run printed: its hash over every byte, and whether its stdout file left part out.
+  struct RunOutput {
+    std::string sha256;
+    bool cut = false;
+  };
+
+  // Runs `who` with its stdout through a BoundedOutput: the file keeps a head and a tail,
+  // the hash covers it all, so a huge output is compared exactly without being stored.
+  ProcessResult run_bounded(int who, RunOutput& out) {
+    std::error_code ec;  // a stale file must not pass for this run's output
+    std::filesystem::remove(spec_[who].stdout_file, ec);
+    BoundedOutput output({spec_[who].stdout_file, {}});
+    ProcessSpec spec = spec_[who];
+    spec.stdout_file = output.target(0);
+    ProcessResult r = runner_.run(spec);
+    output.finish();
+    out = RunOutput{output.sha256(0), output.cut(0)};
+    return r;
   }
 
-  void check_output(int who, const ProcessResult& r, bool timed, int index, BenchResult& result) {
+  void check_output(int who, const ProcessResult& r, const RunOutput& run_output, bool timed, int index,
+                    BenchResult& result) {
     const std::filesystem::path& out = spec_[who].stdout_file;
-    const std::string hash = hash_of(out);
+    const std::string& hash = run_output.sha256;
     const std::filesystem::path reference = s_.work_dir / "baseline.reference.stdout";
     if (ref_hash_.empty()) {  // the first baseline run defines the expected output
       ref_hash_ = hash;
+      ref_cut_ = run_output.cut;
       copy_or_empty(out, reference);
     }
     if (!result.outputs_match) return;  // report only the first difference
@@ -185,7 +199,12 @@ class PairBench {
                  ? "stdout differs from the baseline's first run, so the output is not "
                    "deterministic (set compare_output: false for this workload)"
                  : "stdout differs from the baseline's";
-      what += " (compare " + reference.string() + " with " + kept.string() + ")";
+      what += " (compare " + reference.string() + " with " + kept.string();
+      if (ref_cut_ || run_output.cut)
+        what += "; they keep the first " + std::to_string(BoundedOutput::kHeadBytes >> 20) + " MiB and the last " +
+                std::to_string(BoundedOutput::kTailBytes >> 10) + " KiB of each output, so the difference may lie in "
+                "the part left out";
+      what += ")";
     } else {
       return;
     }
@@ -207,6 +226,7 @@ class PairBench {
   std::mt19937_64 rng_;
   std::optional<int> ref_exit_;
   std::string ref_hash_;
+  bool ref_cut_ = false;  // the reference output was larger than its stdout file keeps
   std::array<std::vector<RunSample>, 2> samples_;
 };
 

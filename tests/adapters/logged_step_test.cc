@@ -77,5 +77,25 @@ TEST(RunLoggedStep, FailureNamesCommandStatusLogTailAndHint) {
   fs::remove_all(dir);
 }
 
+// cargo's way: stdout is JSON data, rendered for the log after stderr.
+TEST(RunLoggedStep, StdoutAsDataIsRenderedAfterStderr) {
+  fs::path dir = scratch();
+  SystemProcessRunner runner;
+  std::string log, data;
+  LoggedStep step{"cargo build", {}, "cargo build", "", 30};
+  step.spec.argv = {"/bin/sh", "-c", "echo '{\"m\":1}'; printf 'Compiling x' >&2"};
+  step.log_note = "# CARGO_TARGET_DIR=/t";
+  step.log_stdout = [&](const std::string& out) {
+    data = out;
+    return std::string("rendered message\n");
+  };
+  std::string text = run_logged_step(runner, step, dir / "pgo-build.log", log);
+  EXPECT_EQ(data, "{\"m\":1}\n");
+  EXPECT_EQ(text, "Compiling x\nrendered message\n");
+  EXPECT_EQ(log, "$ cargo build\n# CARGO_TARGET_DIR=/t\nCompiling x\nrendered message\n");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1) << "scratch files left";
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace pgo

@@ -154,8 +154,8 @@ class BackgroundPgo {
   }
 
   pid_t pid() const { return pid_; }
-  std::string err() const { return read_text(dir_ / "stderr"); }
-  std::string out() const { return read_text(dir_ / "stdout"); }
+  std::string err() const { return read_file_if_present(dir_ / "stderr"); }
+  std::string out() const { return read_file_if_present(dir_ / "stdout"); }
   double seconds() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
 
   bool running() {
@@ -188,12 +188,6 @@ class BackgroundPgo {
   }
 
  private:
-  static std::string read_text(const fs::path& f) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   fs::path dir_;
   pid_t pid_ = -1;
   bool reaped_ = false;

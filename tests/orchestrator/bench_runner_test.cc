@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "support/atomic_file.h"
+#include "workloads/bounded_output.h"
 
 namespace pgo::bench {
 namespace {
@@ -244,6 +245,45 @@ TEST_F(BenchRunnerTest, StdoutGoesToTheWorkDirAndDifferencesAreReported) {
   EXPECT_EQ(r.rounds, 6);
   EXPECT_EQ(read_file(dir_ / "baseline.reference.stdout"), "41\n");
   EXPECT_EQ(read_file(dir_ / "optimized.mismatch.stdout"), "42\n");
+}
+
+// A workload that prints more than a run's stdout file keeps (issue 15): the files in the
+// work dir stay bounded, while the comparison still sees every byte, so equal outputs match
+// and a difference that lies only in the middle (the part left out) is still found.
+TEST_F(BenchRunnerTest, HugeOutputsAreComparedWholeButStoredBounded) {
+  settings_.warmup = 0;
+  settings_.min_runs = settings_.max_runs = 2;
+  const size_t size = BoundedOutput::kHeadBytes + 4 * BoundedOutput::kTailBytes;
+  const std::string same(size, 'a');
+  std::string middle = same;
+  middle[BoundedOutput::kHeadBytes + BoundedOutput::kTailBytes] = 'b';  // after the head, before the tail
+  auto expect_bounded_files = [&] {
+    for (const auto& e : fs::directory_iterator(dir_))
+      if (e.is_regular_file())
+        EXPECT_LE(e.file_size(), BoundedOutput::kHeadBytes + BoundedOutput::kTailBytes + 1024) << e.path();
+  };
+
+  fake_.script = [&](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    reply.stdout_text = same;
+    return reply;
+  };
+  const BenchResult equal = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_TRUE(equal.outputs_match) << equal.mismatch;
+  expect_bounded_files();
+
+  fake_.script = [&](const std::string& name, int nth) -> FakeRunner::Reply {
+    FakeRunner::Reply reply = noisy(name, nth);
+    reply.stdout_text = name == "opt" ? middle : same;
+    return reply;
+  };
+  const BenchResult differ = bench_pair(fake_, base_, opt_, settings_);
+  EXPECT_FALSE(differ.outputs_match);
+  EXPECT_NE(differ.mismatch.find("optimized run 1: stdout differs from the baseline's"), std::string::npos)
+      << differ.mismatch;
+  EXPECT_NE(differ.mismatch.find("the difference may lie in the part left out"), std::string::npos)
+      << differ.mismatch;
+  expect_bounded_files();
 }
 
 TEST_F(BenchRunnerTest, MatchingOutputsPass) {

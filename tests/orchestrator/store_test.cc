@@ -13,6 +13,7 @@
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
+#include "workloads/process.h"
 
 namespace fs = std::filesystem;
 
@@ -124,6 +125,20 @@ TEST_F(StoreTest, RemovesWhatInterruptedWritesLeft) {
   EXPECT_EQ(left, (std::vector<std::string>{"build/gcc/baseline/CMakeFiles/.o.tmp.1.1", "profiles/app/clang.profdata",
                                             "profiles/app/gcc.gcda.d/x.gcda", "reports/2024/report.json",
                                             "runs/gcc/train/w.1/.out.tmp.1.1"}));
+}
+
+// The commit recorded in metadata comes from git's stdout (captured, not through a file of ours).
+TEST_F(StoreTest, GitCommitIsHeadOfTheRepositoryOrEmpty) {
+  EXPECT_EQ(git_commit(dir_), "");  // not a repository
+  if (!find_program("git")) GTEST_SKIP() << "git is not installed";
+  SystemProcessRunner runner;
+  ProcessSpec init;
+  init.argv = {"/bin/sh", "-c", "git init -q . && git -c user.name=t -c user.email=t@e commit -q --allow-empty -m x"};
+  init.cwd = dir_;
+  ASSERT_TRUE(runner.run(init).ok());
+  CapturedRun head = run_captured(runner, ProcessSpec{{"git", "-C", dir_.string(), "rev-parse", "HEAD"}});
+  ASSERT_EQ(trim(head.out).size(), 40u) << head.err;
+  EXPECT_EQ(git_commit(dir_), trim(head.out));
 }
 
 TEST_F(StoreTest, UnwritableStoreFailsUpFrontNamingThePlace) {

@@ -242,5 +242,51 @@ TEST_F(ProcessTest, MeasuresCpuTimeAndMemory) {
   EXPECT_GT(r.max_rss_kb, 0);
 }
 
+TEST_F(ProcessTest, RunCapturedReturnsBothStreamsAndRemovesItsScratchFiles) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo out; echo err >&2; exit 4"};
+  CapturedRun apart = run_captured(runner_, spec, Streams::kApart, dir_);
+  EXPECT_EQ(apart.result.exit_code, 4);
+  EXPECT_EQ(apart.out, "out\n");
+  EXPECT_EQ(apart.err, "err\n");
+  CapturedRun together = run_captured(runner_, spec, Streams::kTogether, dir_);
+  EXPECT_EQ(together.out, "out\nerr\n");
+  EXPECT_EQ(together.err, "");
+  EXPECT_TRUE(fs::is_empty(dir_)) << "scratch files left in " << dir_;
+}
+
+TEST_F(ProcessTest, RunCapturedLeavesAStreamSentToAFileAlone) {
+  ProcessSpec spec;
+  spec.argv = {"sh", "-c", "echo data; echo complaint >&2"};
+  spec.stdout_file = dir_ / "profile";
+  CapturedRun run = run_captured(runner_, spec);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err, "complaint\n");
+  EXPECT_EQ(read_file(dir_ / "profile"), "data\n");
+}
+
+// A fake runner that writes nothing (or a program that never starts) reads as empty output.
+class SilentRunner : public ProcessRunner {
+ public:
+  ProcessResult run(const ProcessSpec& spec) override {
+    seen = spec;
+    ProcessResult r;
+    r.spawn_failed = true;
+    return r;
+  }
+  ProcessSpec seen;
+};
+
+TEST_F(ProcessTest, RunCapturedOfAnUnwrittenScratchFileIsEmpty) {
+  SilentRunner silent;
+  ProcessSpec spec;
+  spec.argv = {"nothing"};
+  CapturedRun run = run_captured(silent, spec, Streams::kTogether, dir_);
+  EXPECT_TRUE(run.result.spawn_failed);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(silent.seen.stdout_file, silent.seen.stderr_file);  // together: one file
+  EXPECT_EQ(silent.seen.stdout_file.parent_path(), dir_);
+}
+
 }  // namespace
 }  // namespace pgo
