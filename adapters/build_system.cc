@@ -30,6 +30,12 @@ bool links_threads(const BuildResult& build) {
   return false;
 }
 
+void append_flags(Flags& to, const Flags& more) {
+  to.compile.insert(to.compile.end(), more.compile.begin(), more.compile.end());
+  to.link.insert(to.link.end(), more.link.begin(), more.link.end());
+  for (const auto& [name, value] : more.env) to.env[name] = value;
+}
+
 bool is_c_family_source(const std::filesystem::path& relative) {
   static const std::set<std::string> kExtensions = {".c",  ".cc",  ".cpp", ".cxx", ".c++", ".h",  ".hh",
                                                     ".hpp", ".hxx", ".inc", ".inl", ".ipp"};

@@ -31,19 +31,24 @@ struct Toolchain {
   std::string name;             // as in pgo.yaml: "gcc", "clang"
   std::string compiler_id;      // "GNU", "Clang"
   std::string compiler_version; // "12.2.0"
-  std::filesystem::path tool;   // the compiler pgo itself runs: the C compiler, rustc, go
   std::filesystem::path c_compiler;    // C and C++ builds only
   std::filesystem::path cxx_compiler;
   std::string profile_format;   // "llvm" or "gcda"
   std::string profile_version;  // LLVM raw profile version, GCC gcda version
   std::string llvm_version;     // the LLVM release of a compiler that reports it apart (rustc)
+  std::filesystem::path tool;   // the compiler pgo itself runs: the C compiler, rustc, go
 };
 
 // Extra flags the profile format needs, added after the user's own.
 struct Flags {
   std::vector<std::string> compile;  // C and C++ compile flags
   std::vector<std::string> link;     // link flags
+  // Environment the build tool needs beside flags (Cargo's CARGO_PROFILE_<P>_LTO); only the
+  // build systems whose tool reads it apply it (Cargo).
+  std::map<std::string, std::string> env;
 };
+// `more` after `to`'s own: its flags last, its environment over `to`'s.
+void append_flags(Flags& to, const Flags& more);
 
 struct Artifact {
   std::string target;           // executable target name (a library's target or file name)

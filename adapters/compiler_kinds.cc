@@ -22,6 +22,11 @@ const CompilerKind* compiler_kind(std::string_view compiler_id) {
   return nullptr;
 }
 
+std::string profile_format_of(std::string_view compiler_id) {
+  const CompilerKind* k = compiler_kind(compiler_id);
+  return k ? std::string(k->profile_format) : "";
+}
+
 std::string expected_compiler_id(std::string_view toolchain_name, std::string_view compiler_id) {
   const CompilerKind* actual = compiler_kind(compiler_id);
   if (actual && actual->toolchain == toolchain_name) return "";

@@ -16,6 +16,9 @@ struct CompilerKind {
 
 // nullptr for a compiler pgo has no profile format for.
 const CompilerKind* compiler_kind(std::string_view compiler_id);
+// Its profile format's name, "" for an unknown compiler (what detect() reports; the pipeline
+// then takes the name from the ProfileFormat it makes).
+std::string profile_format_of(std::string_view compiler_id);
 
 // "" when `compiler_id` may serve the pgo.yaml toolchain `toolchain_name`; else the compiler
 // id that toolchain expects ("GNU" for gcc). Names pgo does not know accept any compiler.

@@ -89,6 +89,7 @@ nlohmann::json profile_metadata(const MetadataInputs& in) {
       {"schema", "pgo-profile/1"},
       {"created", now_iso8601()},
       {"target", in.target},
+      {"recipe", in.recipe},
       {"toolchain",
        {{"name", in.toolchain.name},
         {"compiler_id", in.toolchain.compiler_id},

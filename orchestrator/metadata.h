@@ -21,6 +21,7 @@ struct MetadataInputs {
   const Flags& use_flags;
   double speedup;  // weighted geometric mean over the benchmarked workloads; 0 if none
   const SourceFilter& is_source;  // which files' hashes go into "sources" (BuildSystem::is_source)
+  const std::string& recipe;      // "pgo", "pgo+lto", ...: `pgo status` adds the same flags
 };
 
 nlohmann::json profile_metadata(const MetadataInputs& in);

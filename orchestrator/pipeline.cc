@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "orchestrator/build_manifest.h"
+#include "orchestrator/lto.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/report/exports.h"
 #include "orchestrator/report/json.h"
@@ -48,11 +49,6 @@ std::vector<std::string> identical_libraries(const BuildResult& baseline, const 
   return out;
 }
 
-void append(Flags& to, const Flags& more) {
-  to.compile.insert(to.compile.end(), more.compile.begin(), more.compile.end());
-  to.link.insert(to.link.end(), more.link.begin(), more.link.end());
-}
-
 }  // namespace
 
 void ToolchainPipeline::run() {
@@ -63,6 +59,11 @@ void ToolchainPipeline::run() {
     return build_system_->detect(store_.build_dir(tc, baseline_kind));
   });
   toolchain.name = tc;
+  recipe_flags_ = options_.recipe.has("lto") ? lto_flags(config_, toolchain) : Flags{};  // before any build
+  std::vector<std::unique_ptr<PostLinkOptimizer>> post_link_stages =
+      adapters_.post_link(options_.recipe, toolchain, runner_, store_.toolchain_dir(tc));
+  optimized_extra_ = recipe_flags_;
+  for (const auto& stage : post_link_stages) append_flags(optimized_extra_, stage->link_flags());
   std::vector<std::string> targets = select_targets();
   targets_ = targets;
   fingerprints_ = reuse::read_fingerprints(fingerprints_file());
@@ -84,6 +85,7 @@ void ToolchainPipeline::run() {
   toolchain.profile_version = format->format_version(toolchain);
   report_.toolchains.push_back(toolchain);
   request.flags = format->instrument_flags(request);
+  append_flags(request.flags, recipe_flags_);
   Flags instrument_flags = request.flags;
   ProfileSource source = obtain_profile(toolchain, request, *format);
   if (source.shard_written) return;  // `pgo train --shard`: the shard is the result
@@ -95,12 +97,10 @@ void ToolchainPipeline::run() {
   std::vector<TargetTraining> training = warn_about_profile_quality(*format, summary, source);
   for (const std::string& w : summary.warnings) warn(w);  // the format's doubts (Go: too few samples)
 
-  std::vector<std::unique_ptr<PostLinkOptimizer>> post_link_stages =
-      adapters_.post_link(options_.recipe, toolchain, runner_, store_.toolchain_dir(tc));
   request.kind = optimized_kind;
   request.build_dir = store_.build_dir(tc, optimized_kind);
   request.flags = format->use_flags(merged.output, request);
-  for (const auto& stage : post_link_stages) append(request.flags, stage->link_flags());
+  append_flags(request.flags, optimized_extra_);
   Flags use_flags = request.flags;
   BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_->build(request); });
   for (std::string& w : identical_libraries(baseline, optimized)) optimized.warnings.push_back(std::move(w));
@@ -149,7 +149,7 @@ void ToolchainPipeline::run() {
     for (auto& p : profiles)
       metadata.push_back(profile_metadata(MetadataInputs{config_, toolchain, p.target, merged, summary,
                                                          instrument_flags, use_flags, report_.geomean_speedup(tc),
-                                                         is_source}));
+                                                         is_source, options_.recipe.name}));
     // The commit point: an interruption before it leaves the store as it was; once the
     // profiles are being written, they are all written (it takes milliseconds).
     throw_if_interrupted();

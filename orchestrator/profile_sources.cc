@@ -49,7 +49,9 @@ std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(co
   use.kind = BuildKind::optimized();
   use.build_dir = store_.build_dir(tc, use.kind);
   fs::path placeholder = store_.merged_dir(tc) / ("profile-0000000000000000" + format.merged_extension());
-  nlohmann::json flags = flags_metadata(config_, request.flags, format.use_flags(placeholder, use), placeholder);
+  Flags use_flags = format.use_flags(placeholder, use);
+  append_flags(use_flags, optimized_extra_);
+  nlohmann::json flags = flags_metadata(config_, request.flags, use_flags, placeholder);
   StoredProfileCheck check =
       check_stored_profile(config_, store_, targets_, toolchain, format.merged_extension(), flags,
                            [&](const fs::path& f) { return build_system_->is_source(f); });

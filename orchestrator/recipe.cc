@@ -12,14 +12,14 @@ bool Recipe::has(const std::string& technique) const {
 }
 
 const std::vector<std::string>& known_recipes() {
-  static const std::vector<std::string> recipes = {"pgo", "pgo+bolt"};
+  static const std::vector<std::string> recipes = {"pgo", "pgo+lto", "pgo+bolt", "pgo+lto+bolt"};
   return recipes;
 }
 
 Recipe parse_recipe(const std::string& name) {
   if (std::find(known_recipes().begin(), known_recipes().end(), name) == known_recipes().end()) {
     std::string why = "unknown recipe";
-    for (const char* later : {"lto", "cspgo"})
+    for (const char* later : {"cspgo"})
       if (("+" + name + "+").find(std::string("+") + later + "+") != std::string::npos)
         why = std::string("the technique '") + later + "' is not built into this pgo yet";
     throw UsageError("--recipe " + name + ": " + why + "; recipes: " + join(known_recipes(), ", "));

@@ -14,7 +14,7 @@ struct Recipe {
 };
 
 // Parses a --recipe value. Every recipe starts with "pgo"; a technique this pgo does not
-// build yet (lto, cspgo) or an unknown one is a UsageError that lists what exists.
+// build yet (cspgo) or an unknown one is a UsageError that lists what exists.
 Recipe parse_recipe(const std::string& name);
 
 // The recipes this pgo builds, simplest first.

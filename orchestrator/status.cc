@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "orchestrator/dependencies.h"
+#include "orchestrator/lto.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/pipeline.h"
 #include "orchestrator/status_cost.h"
@@ -139,7 +140,7 @@ class ToolchainStatus {
       }
       if (!s->toolchain_drift.empty()) continue;  // unusable: no point matching functions
       build_current();
-      s->flag_drift = flag_drift(meta["flags"], current_flags(current));
+      s->flag_drift = flag_drift(meta["flags"], current_flags(current, recorded_recipe(meta)));
       try {
         s->match = format->match(s->profile, request, current);
       } catch (const Error& e) {
@@ -183,9 +184,20 @@ class ToolchainStatus {
     }
   }
 
-  // The "flags" object the pipeline would store now. Instrument flags depend on whether a
-  // target links threads (atomic counters), which the status build found out.
-  json current_flags(const BuildResult& current) {
+  // The recipe a profile was built with ("recipe" in its metadata; plain pgo before it was
+  // recorded, or for a name this pgo does not know).
+  static Recipe recorded_recipe(const json& meta) {
+    if (!meta.contains("recipe") || !meta["recipe"].is_string()) return Recipe{};
+    try {
+      return parse_recipe(meta["recipe"].get<std::string>());
+    } catch (const Error&) {
+      return Recipe{};
+    }
+  }
+
+  // The "flags" object the pipeline would store now for `recipe`. Instrument flags depend on
+  // whether a target links threads (atomic counters), which the status build found out.
+  json current_flags(const BuildResult& current, const Recipe& recipe) {
     bool threads = links_threads(current);
     const std::string& tc = spec_.name;
     FormatContext ctx{runner_, store_.build_dir(tc, BuildKind::instrumented()), store_.raw_profiles_dir(tc), threads};
@@ -195,10 +207,15 @@ class ToolchainStatus {
     r.kind = BuildKind::instrumented();
     r.build_dir = store_.build_dir(tc, r.kind);
     Flags instrument = format->instrument_flags(r);
+    const Flags lto = recipe.has("lto") ? lto_flags(config_, detected_) : Flags{};
+    append_flags(instrument, lto);
     r.kind = BuildKind::optimized();
     r.build_dir = store_.build_dir(tc, r.kind);
     fs::path merged = store_.merged_dir(tc) / ("profile-0000000000000000" + format->merged_extension());
     Flags use = format->use_flags(merged, r);
+    append_flags(use, lto);
+    for (const auto& stage : adapters_.post_link(recipe, detected_, runner_, store_.toolchain_dir(tc)))
+      append_flags(use, stage->link_flags());
     return flags_metadata(config_, instrument, use, merged);
   }
 

@@ -113,6 +113,8 @@ class ToolchainPipeline {
     std::string extension;
   };
   std::vector<StageProfile> post_link_profiles_;  // stored with the compiler's profile
+  Flags recipe_flags_;     // what the recipe adds to the instrumented and optimized builds (LTO)
+  Flags optimized_extra_;  // what it adds to the optimized build: those, and the post-link link flags
   reuse::Fingerprints fingerprints_;  // .pgo/build/<toolchain>/fingerprints.json
 };
 

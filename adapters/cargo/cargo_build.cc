@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include "adapters/compiler_kinds.h"
 #include "adapters/cargo/cargo_messages.h"
 #include "adapters/cargo/cc_compiler.h"
 #include "adapters/cargo/rustflags.h"
@@ -122,6 +123,7 @@ Toolchain CargoBuildSystem::detect(const fs::path& probe_dir) {
   std::error_code ec;
   if (!sysroot.empty() && fs::exists(sysroot / "bin" / "rustc", ec)) tc.tool = sysroot / "bin" / "rustc";
   else if (auto rustc = find_program("rustc")) tc.tool = fs::absolute(*rustc);
+  tc.profile_format = profile_format_of(tc.compiler_id);
   return tc;
 }
 
@@ -165,7 +167,9 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
   std::vector<std::string> rustflags = cargo::combine_rustflags(user_rustflags_, request.flags);
   std::vector<std::string> argv = build_command(targets, request.jobs);
   const fs::path out = dir / "pgo-cargo.jsonl";
-  LoggedStep step{"cargo build", {}, "CARGO_ENCODED_RUSTFLAGS=" + shell_quote_for_display(rustflags) + " " +
+  std::string extra_env;  // shown in the log line, as the build gets it
+  for (const auto& [name, value] : request.flags.env) extra_env += name + "=" + value + " ";
+  LoggedStep step{"cargo build", {}, extra_env + "CARGO_ENCODED_RUSTFLAGS=" + shell_quote_for_display(rustflags) + " " +
                                          shell_quote_for_display(argv), "", kTailLines};
   step.spec.argv = argv;
   step.spec.cwd = source_dir_;
@@ -174,6 +178,7 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
                    {"CARGO_TERM_COLOR", "never"},
                    {"CARGO_TERM_PROGRESS_WHEN", "never"},
                    {"LC_ALL", "C"}};  // compiler diagnostics are scanned: keep them untranslated
+  for (const auto& [name, value] : request.flags.env) step.spec.env[name] = value;  // e.g. the profile's LTO
   step.log_note = "# CARGO_TARGET_DIR=" + dir.string() + "; user rustflags from " +
                   cargo::rustflags_source(current_environment()) + ": " +
                   (user_rustflags_.empty() ? "(none)" : shell_quote_for_display(user_rustflags_));

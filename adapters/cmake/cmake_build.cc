@@ -172,6 +172,7 @@ Toolchain CMakeBuildSystem::detect(const fs::path& probe_dir) {
   tc.c_compiler = c ? c->path : compilers().cc;
   tc.cxx_compiler = cxx ? cxx->path : compilers().cxx;
   tc.tool = tc.c_compiler;
+  tc.profile_format = profile_format_of(tc.compiler_id);
   if (std::string wanted = expected_compiler_id(toolchain_.name, tc.compiler_id); !wanted.empty())
     throw UsageError("toolchain '" + toolchain_.name + "': CMake identifies " +
                      primary->path.string() + " as " + tc.compiler_id + " " + tc.compiler_version +

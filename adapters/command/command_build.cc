@@ -132,6 +132,7 @@ Toolchain CommandBuildSystem::detect(const fs::path& probe_dir) {
   tc.c_compiler = c.cc;
   tc.cxx_compiler = c.cxx;
   tc.tool = c.cc;
+  tc.profile_format = profile_format_of(tc.compiler_id);
   auto describe = [](const command::CompilerIdentity& id) {
     return id.id.empty() ? std::string("an unknown compiler") : id.id + " " + id.version;
   };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "adapters/compiler_kinds.h"
 #include "adapters/go/profile_hook.h"
 #include "adapters/logged_step.h"
 #include "adapters/pprof/go_sources.h"
@@ -105,6 +106,7 @@ Toolchain GoBuildSystem::detect(const fs::path&) {
   tc.compiler_id = "go";
   tc.compiler_version = goversion_.starts_with("go") ? goversion_.substr(2) : goversion_;
   tc.tool = go();
+  tc.profile_format = profile_format_of(tc.compiler_id);
   tc.profile_version = "profile.proto";
   return tc;
 }

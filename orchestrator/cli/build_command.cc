@@ -60,8 +60,9 @@ Action add_build_command(CLI::App& app, const TerminalStyle& style) {
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
   add_metric_option(cmd, args->metric);
   cmd->add_option("--recipe", args->recipe,
-                  "The techniques stacked on the build: pgo (default) or pgo+bolt (BOLT rewrites the optimized "
-                  "executables after its own instrumented training; not for Go). docs/recipes.md");
+                  "The techniques stacked on the build: pgo (default), pgo+lto (link-time optimization: GCC -flto, "
+                  "Clang ThinLTO with lld, Cargo's profile LTO; not for Go), pgo+bolt (BOLT rewrites the optimized "
+                  "executables after a training of its own; not for Go) or pgo+lto+bolt. docs/recipes.md");
   CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force,
                                      "Train and benchmark again even when nothing changed since the last build "
                                      "(by default unchanged binaries and workloads reuse the last profile and results)");

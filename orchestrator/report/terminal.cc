@@ -47,6 +47,8 @@ void print_terminal_report(const Report& report, std::ostream& out, const Termin
         out << (i ? ", " : "") << p.summary.hottest[i].name;
       out << '\n';
     }
+    for (const auto& p : report.profiles)
+      for (const std::string& line : p.post_link) out << "  post-link " << p.toolchain << "/" << p.target << ": " << line << '\n';
   }
 
   for (const std::string& metric : report.metrics()) {

@@ -1,9 +1,11 @@
-// `pgo build --recipe pgo+bolt` end to end: BOLT (instrumentation mode, bolt-22) rewrites the
-// PGO-optimized executables of examples/c-cmake (gcc, clang) and examples/rust-cargo after a
-// training of its own; its profiled-function count reaches the report, the outputs still
-// match the baseline's, and Go is refused with a reason.
+// `pgo build --recipe ...` end to end. pgo+bolt: BOLT (instrumentation mode, bolt-22) rewrites
+// the PGO-optimized executables of examples/c-cmake (gcc, clang) and examples/rust-cargo after
+// a training of its own; its profiled-function count reaches the report and the outputs still
+// match the baseline's. pgo+lto: the LTO flags reach the builds and `pgo status` stays fresh.
+// Go is refused both, with a reason, before any build.
 #include <gtest/gtest.h>
 
+#include "support/atomic_file.h"
 #include "tests/e2e/e2e_support.h"
 
 namespace fs = std::filesystem;
@@ -49,6 +51,7 @@ TEST(RecipeE2e, BoltOnCCmakeWithGccAndClang) {
   PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+bolt"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.err.find("bolt optimize"), std::string::npos) << run.err;  // the stages show as they run
+  EXPECT_NE(run.out.find("post-link clang/calc: bolt: "), std::string::npos) << run.out;
   for (const char* tc : {"gcc", "clang"}) expect_bolted(project, tc, "calc");
   // The link flag BOLT needs reached the optimized build.
   json manifest = read_json(project / ".pgo/build/clang/manifest.json");
@@ -67,14 +70,71 @@ TEST(RecipeE2e, BoltOnRustCargo) {
   expect_bolted(project, "rust", "rvm");
 }
 
+// `pgo status` right after a build stays fresh: it adds the recipe's flags as the build did.
+void expect_fresh(const fs::path& project, const std::string& toolchain) {
+  PgoRun status = run_pgo({"status", "-C", project.string(), "--toolchain", toolchain});
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_EQ(status.out.find("flag drift"), std::string::npos) << status.out;
+}
+
+TEST(RecipeE2e, LtoOnCCmakeWithGccAndClang) {
+  fs::path project = copy_example("c-cmake");
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc, clang]\nworkloads:\n"
+             "  - name: fib\n    run: [\"${bin:calc}\", \"${project}/scripts/fib.calc\", \"22\"]\n"
+             "bench:\n  metric: instructions\n");
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+lto"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  for (const auto& [tc, flag] : {std::pair<std::string, std::string>{"gcc", "-flto=auto"}, {"clang", "-flto=thin"}}) {
+    SCOPED_TRACE(tc);
+    // LTO is visible in the optimized build's flags and in the compiler commands it ran.
+    json manifest = read_json(project / ".pgo/build" / tc / "manifest.json");
+    EXPECT_NE(manifest["builds"]["optimized"].dump().find(flag), std::string::npos) << manifest.dump(2);
+    json metadata = read_json(project / ".pgo/profiles/calc" / (tc + ".json"));
+    EXPECT_EQ(metadata["recipe"], "pgo+lto");
+    expect_fresh(project, tc);
+  }
+  EXPECT_NE(read_json(project / ".pgo/build/clang/manifest.json")["builds"]["optimized"].dump().find("-fuse-ld=lld"),
+            std::string::npos);  // ThinLTO links with lld
+  json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  for (const json& r : report["results"]) {
+    EXPECT_FALSE(r["failed"].get<bool>()) << r.dump(2);
+    EXPECT_TRUE(r["outputs_match"].get<bool>()) << r.dump(2);
+  }
+}
+
+TEST(RecipeE2e, LtoOnRustCargoThroughTheCargoProfile) {
+  fs::path project = copy_example("rust-cargo");
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cargo\n  source_dir: .\n  bins: [rvm]\n  profile: release\n"
+             "toolchains: [rust]\nworkloads:\n"
+             "  - name: fib\n    run: [\"${bin:rvm}\", \"fib\", \"20\"]\n"
+             "bench:\n  metric: instructions\n");
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+lto"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const std::string log = read_file(project / ".pgo/build/rust/optimized/pgo-build.log");
+  EXPECT_NE(log.find("CARGO_PROFILE_RELEASE_LTO=fat"), std::string::npos) << log.substr(0, 2000);
+  expect_fresh(project, "rust");
+}
+
+TEST(RecipeE2e, GoHasNoLtoAndNoBolt) {
+  fs::path project = copy_example("go-module");
+  for (const char* recipe : {"pgo+lto", "pgo+bolt"}) {
+    PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", recipe, "--no-bench"});
+    EXPECT_EQ(run.exit_code, 2) << recipe << run.err;
+    EXPECT_NE(run.err.find("Go"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("build baseline"), std::string::npos) << recipe << ": refused before any build\n" << run.err;
+  }
+}
+
 TEST(RecipeE2e, UnknownAndUnbuiltRecipesAreUsageErrors) {
   fs::path project = copy_example("c-cmake");
-  PgoRun lto = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+lto"});
-  EXPECT_EQ(lto.exit_code, 2);
-  EXPECT_NE(lto.err.find("'lto' is not built into this pgo yet"), std::string::npos) << lto.err;
+  PgoRun cspgo = run_pgo({"build", "-C", project.string(), "--recipe", "cspgo+lto"});
+  EXPECT_EQ(cspgo.exit_code, 2);
+  EXPECT_NE(cspgo.err.find("'cspgo' is not built into this pgo yet"), std::string::npos) << cspgo.err;
   PgoRun odd = run_pgo({"build", "-C", project.string(), "--recipe", "bolt"});
   EXPECT_EQ(odd.exit_code, 2);
-  EXPECT_NE(odd.err.find("recipes: pgo, pgo+bolt"), std::string::npos) << odd.err;
+  EXPECT_NE(odd.err.find("recipes: pgo, pgo+lto, pgo+bolt, pgo+lto+bolt"), std::string::npos) << odd.err;
 }
 
 }  // namespace

@@ -15,25 +15,28 @@ TEST(Recipe, PlainPgoIsTheDefault) {
 }
 
 TEST(Recipe, ParsesTheTechniquesInOrder) {
-  Recipe r = parse_recipe("pgo+bolt");
-  EXPECT_EQ(r.techniques, (std::vector<std::string>{"pgo", "bolt"}));
+  Recipe r = parse_recipe("pgo+lto+bolt");
+  EXPECT_EQ(r.techniques, (std::vector<std::string>{"pgo", "lto", "bolt"}));
   EXPECT_TRUE(r.has("bolt"));
+  EXPECT_TRUE(r.has("lto"));
+  EXPECT_FALSE(parse_recipe("pgo+bolt").has("lto"));
 }
 
 TEST(Recipe, TechniquesNotBuiltYetAndUnknownNamesAreUsageErrors) {
-  for (const char* name : {"pgo+lto", "cspgo+lto+bolt", "bolt", "pgo+", "", "fast"}) {
+  for (const char* name : {"cspgo+lto", "cspgo+lto+bolt", "bolt", "lto+pgo", "pgo+", "", "fast"}) {
     try {
       parse_recipe(name);
       ADD_FAILURE() << name << " parsed";
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::kUsage) << name;
-      EXPECT_NE(std::string(e.what()).find("recipes: pgo, pgo+bolt"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("recipes: pgo, pgo+lto, pgo+bolt, pgo+lto+bolt"), std::string::npos) << e.what();
     }
   }
   try {
-    parse_recipe("pgo+lto+bolt");
+    parse_recipe("cspgo+lto+bolt");
+    ADD_FAILURE() << "cspgo parsed";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("'lto' is not built into this pgo yet"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'cspgo' is not built into this pgo yet"), std::string::npos) << e.what();
   }
 }
 
