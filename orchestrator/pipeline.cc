@@ -217,7 +217,7 @@ class ToolchainPipeline {
       fs::path placeholder = store_.build_dir(tc, "merged") / ("profile-0000000000000000" + format.merged_extension());
       nlohmann::json flags = flags_metadata(config_, request.flags, format.use_flags(placeholder, use), placeholder);
       StoredProfileCheck check =
-          check_stored_profile(config_, store_, targets_, toolchain, format.merged_extension(), flags);
+          check_stored_profile(config_, store_, targets_, toolchain, format, flags);
       if (check.fresh) {
         out.kind = "stored";
         out.reason = "stored profile of " + check.created + " is fresh: same toolchain, flags, sources and workloads";
