@@ -21,12 +21,23 @@ namespace pgo {
 namespace fs = std::filesystem;
 
 StoreLock::StoreLock(const fs::path& store_dir) {
+  if (std::string why_not = take(store_dir); !why_not.empty()) throw UsageError(why_not);
+}
+
+std::unique_ptr<StoreLock> StoreLock::try_take(const fs::path& store_dir, std::string& why_not) {
+  std::unique_ptr<StoreLock> lock(new StoreLock());
+  why_not = lock->take(store_dir);
+  if (!why_not.empty()) lock.reset();
+  return lock;
+}
+
+std::string StoreLock::take(const fs::path& store_dir) {
   std::error_code ec;
   fs::create_directories(store_dir, ec);
-  if (ec) throw UsageError("cannot create " + store_dir.string() + ": " + ec.message());
+  if (ec) return "cannot create " + store_dir.string() + ": " + ec.message();
   fs::path lock = store_dir / "lock";
   fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw UsageError("cannot open " + lock.string() + ": " + std::strerror(errno));
+  if (fd_ < 0) return "cannot open " + lock.string() + ": " + std::strerror(errno);
   // flock is released by the kernel when the holder dies, so a stale lock cannot block us.
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     // The holder writes its pid just after taking the lock: give it a moment.
@@ -40,11 +51,11 @@ StoreLock::StoreLock(const fs::path& store_dir) {
     if (holder.empty()) holder = "unknown";
     ::close(fd_);
     fd_ = -1;
-    throw UsageError("another pgo (pid " + holder + ") is working in " + store_dir.string() +
-                     "; wait for it to finish");
+    return "another pgo (pid " + holder + ") is working in " + store_dir.string() + "; wait for it to finish";
   }
   std::string pid = std::to_string(getpid()) + "\n";
   if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+  return "";
 }
 
 StoreLock::~StoreLock() {

@@ -9,21 +9,29 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 namespace pgo {
 
+// Held by every pgo that writes under .pgo (build, bench, status's work trees). Readers of
+// the store need none: its writes are atomic (docs/reliability.md).
 class StoreLock {
  public:
   // Takes .pgo/lock without waiting; throws pgo::Error(kUsage) naming the holder's pid.
   explicit StoreLock(const std::filesystem::path& store_dir);
+  // The lock if it can be taken now; else null and `why_not` says why: another pgo holds it
+  // (naming its pid), or the store cannot be written (a read-only file system).
+  static std::unique_ptr<StoreLock> try_take(const std::filesystem::path& store_dir, std::string& why_not);
   ~StoreLock();
   StoreLock(const StoreLock&) = delete;
   StoreLock& operator=(const StoreLock&) = delete;
 
  private:
+  StoreLock() = default;
+  std::string take(const std::filesystem::path& store_dir);  // "" when taken, else why not
   int fd_ = -1;
 };
 

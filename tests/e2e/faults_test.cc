@@ -247,29 +247,6 @@ TEST(BadEnvironment, FileInPlaceOfTheStoreFailsAtOnce) {
   fs::remove_all(project.parent_path());
 }
 
-// Mounts over a directory for the length of a scope; unmounts even when the test fails.
-class Mount {
- public:
-  Mount(const std::string& source, const fs::path& target, const char* type, unsigned long flags,
-        const std::string& options) : target_(target) {
-    ok_ = ::mount(source.c_str(), target.c_str(), type, flags, options.empty() ? nullptr : options.c_str()) == 0;
-    error_ = ok_ ? "" : std::strerror(errno);
-    if (ok_ && (flags & MS_BIND) && (flags & MS_RDONLY))  // a bind mount takes MS_RDONLY only on remount
-      ok_ = ::mount(nullptr, target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) == 0;
-  }
-  ~Mount() {
-    if (mounted()) ::umount2(target_.c_str(), MNT_DETACH);
-  }
-  bool ok() const { return ok_; }
-  const std::string& error() const { return error_; }
-
- private:
-  bool mounted() const { return ok_ || error_.empty(); }
-  fs::path target_;
-  bool ok_ = false;
-  std::string error_;
-};
-
 // With a tiny tmpfs, filled up, as the merge directory of toolchain `tc`, `pgo build` fails
 // with exit 3 in the merge stage, naming the directory, and leaves no half-written output.
 void expect_full_disk_fails_the_merge(const fs::path& project, const std::string& tc) {
