@@ -56,6 +56,10 @@ std::string list_change(const json& then, const json& now) {
   std::string out;
   if (!removed.empty()) out += join(removed, " ") + " removed";
   if (!added.empty()) out += (out.empty() ? "" : ", ") + join(added, " ") + " added";
+  // Same elements as text: either their order changed, or (a hand edit) only the JSON types
+  // did — null for [], 1 for "1" — which the text would show as "[] -> []".
+  auto shown = [](const json& v) { return v.is_null() ? std::string("(none)") : v.dump(); };
+  if (out.empty() && a == b) out = "changed: " + shown(then) + " -> " + shown(now);
   if (out.empty()) out = "order changed: [" + join(a, " ") + "] -> [" + join(b, " ") + "]";
   return out;
 }

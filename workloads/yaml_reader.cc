@@ -7,6 +7,7 @@
 #include <sstream>
 #include <strings.h>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include "llvm/ADT/StringRef.h"
@@ -102,7 +103,11 @@ YAML::Node Reader::load_single_document(const std::string& text) const {
   } catch (const YAML::Exception& e) {
     std::ostringstream out;
     out << file_ << ':' << std::max(e.mark.line, 0) + 1 << ':' << std::max(e.mark.column, 0) + 1
-        << ": YAML syntax error: " << e.msg;
+        << ": YAML syntax error: ";
+    if (auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&e))  // yaml-cpp words it "bad file"
+      out << "collections nested " << deep->depth() << " levels deep, beyond the parser's limit (pgo.yaml needs a few)";
+    else
+      out << e.msg;
     std::istringstream lines(text);
     std::string line;
     for (int i = 0; i <= e.mark.line; ++i) std::getline(lines, line);

@@ -119,6 +119,14 @@ TEST(FlagDrift, BuildTypeConfigureArgsAndGeneratedFlags) {
   EXPECT_THAT(flag_drift(then, now), ElementsAre("build_type: Release -> (none)"));
 }
 
+// Issue 15 item 11: a hand-edited null or number read "configure_args: order changed: [] -> []".
+TEST(FlagDrift, TypeOnlyChangesShowTheJson) {
+  json now = {{"configure_args", json::array()}, {"env", json::array({"1"})}, {"order", json::array({"a", "b"})}};
+  json then = {{"configure_args", nullptr}, {"env", json::array({1})}, {"order", json::array({"b", "a"})}};
+  EXPECT_THAT(flag_drift(then, now), ElementsAre("configure_args: changed: (none) -> []", "env: changed: [1] -> [\"1\"]",
+                                                 "order: order changed: [b a] -> [a b]"));
+}
+
 TEST(SourceDrift, ModifiedAddedRemovedSorted) {
   std::map<std::string, std::string> now = {{"a.c", "1"}, {"b.c", "changed"}, {"d.c", "4"}};
   std::vector<FileChange> changes = source_drift(metadata()["sources"]["files"], now);
