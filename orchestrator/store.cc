@@ -7,11 +7,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
 
 #include "support/atomic_file.h"
+#include "support/disk_space.h"
 #include "support/error.h"
 #include "support/hash.h"
 #include "support/strings.h"
@@ -148,9 +150,13 @@ void ProfileStore::check_writable() const {
     fs::path probe = where / (".write-test.tmp." + std::to_string(getpid()) + ".0");
     int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-      throw UsageError("cannot write to the profile store " + where.string() + ": " + std::strerror(errno));
+      throw UsageError("cannot write to the profile store " + where.string() + ": " +
+                       write_failure_reason(errno, where));
     ::close(fd);
     ::unlink(probe.c_str());
+    // A full disk would otherwise fail the build at its very end, after building and training.
+    if (std::optional<uint64_t> left = free_bytes(where); left && *left < kMinFreeStoreBytes)
+      throw UsageError("cannot write to the profile store " + where.string() + ": " + no_space_message(where));
   }
 }
 

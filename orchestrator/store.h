@@ -7,6 +7,7 @@
 // Every write is atomic, and a lock file keeps two pgo runs from interleaving.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -61,8 +62,10 @@ class ProfileStore {
   // Proves that profiles/ and reports/ can be written (or, while they do not exist, the
   // store's root, where they will be created), so that a read-only or misplaced store
   // fails at the start of a build rather than at its end. Creates nothing.
-  // Throws pgo::Error(kUsage) naming the directory and the reason.
+  // Throws pgo::Error(kUsage) naming the directory and the reason, also when less than
+  // kMinFreeStoreBytes are free there ("no space left on <file system> (N bytes free)").
   void check_writable() const;
+  static constexpr uint64_t kMinFreeStoreBytes = 1 << 20;
 
   // Removes what a pgo killed mid-write left behind in the store: the temporaries of atomic
   // writes (".<name>.tmp.<pid>.<n>") and staging trees (".<name>.staging"), except inside

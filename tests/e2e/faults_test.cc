@@ -269,6 +269,32 @@ void expect_full_disk_fails_the_merge(const fs::path& project, const std::string
   EXPECT_EQ(left, std::vector<std::string>{"filler"}) << "half-written merge output left behind";
 }
 
+// Issue 15 item 5: the pre-flight check looks at free space too. A store whose reports/
+// sit on a full file system fails at once, before building, naming it and what is left.
+TEST(BadEnvironment, AFullStoreFileSystemFailsAtOnceAndSaysSo) {
+  fs::path project = faulty_project(kMain);
+  fs::path reports = project / ".pgo" / "reports";
+  fs::create_directories(reports);
+  {
+    Mount full("tmpfs", reports, "tmpfs", 0, "size=64k");
+    if (!full.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << full.error();
+    {
+      std::ofstream filler(reports / "filler", std::ios::binary);
+      std::string block(4096, 'f');
+      for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
+      }
+    }
+    PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_NE(run.err.find("cannot write to the profile store " + reports.string() + ": no space left on " +
+                           reports.string() + " ("),
+              std::string::npos)
+        << run.err;
+    EXPECT_EQ(run.err.find("[gcc] detect"), std::string::npos) << "it should fail before building:\n" << run.err;
+  }
+  fs::remove_all(project.parent_path());
+}
+
 // The hashes of every file of the store.
 std::map<std::string, std::string> store_hashes(const fs::path& project) {
   std::map<std::string, std::string> out;
