@@ -7,6 +7,7 @@
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/hash.h"
+#include "support/stored_json.h"
 
 namespace pgo {
 namespace fs = std::filesystem;
@@ -37,62 +38,15 @@ json build_json(const ManifestBuild& b) {
   return j;
 }
 
-// Field access that names the file and the field's path when something is off.
-class ManifestReader {
- public:
-  explicit ManifestReader(fs::path file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw UsageError(file_.string() + ": " + path + ": " + what +
-                     " (a damaged build manifest: run `pgo build` again)");
-  }
-  const json& field(const json& parent, const std::string& path, const std::string& key, json::value_t type) const {
-    const std::string where = path.empty() ? key : path + "." + key;
-    if (!parent.contains(key)) fail(where, "missing");
-    const json& v = parent.at(key);
-    if (v.type() != type) fail(where, std::string("expected ") + type_word(type) + ", got " + v.type_name());
-    return v;
-  }
-  std::string string(const json& parent, const std::string& path, const std::string& key) const {
-    return field(parent, path, key, json::value_t::string).get<std::string>();
-  }
-  std::vector<std::string> strings(const json& parent, const std::string& path, const std::string& key) const {
-    std::vector<std::string> out;
-    const json& list = field(parent, path, key, json::value_t::array);
-    for (size_t i = 0; i < list.size(); ++i) {
-      if (!list[i].is_string())
-        fail(path + "." + key + "[" + std::to_string(i) + "]", std::string("expected a string, got ") + list[i].type_name());
-      out.push_back(list[i].get<std::string>());
-    }
-    return out;
-  }
-
- private:
-  static const char* type_word(json::value_t t) {
-    switch (t) {
-      case json::value_t::string: return "a string";
-      case json::value_t::array: return "an array";
-      case json::value_t::object: return "an object";
-      default: return "another type";
-    }
-  }
-  fs::path file_;
-};
-
-ManifestBuild build_from(const ManifestReader& r, const json& j, const std::string& path) {
+ManifestBuild build_from(const StoredJson& r, const json& j, const std::string& path) {
   ManifestBuild b;
   b.build_dir = r.string(j, path, "build_dir");
-  const json& executables = r.field(j, path, "executables", json::value_t::object);
-  for (const auto& [target, value] : executables.items()) {
-    if (!value.is_string())
-      r.fail(path + ".executables." + target, std::string("expected a string, got ") + value.type_name());
-    b.executables[target] = value.get<std::string>();
-  }
-  const json& flags = r.field(j, path, "flags", json::value_t::object);
+  for (const auto& [target, file] : r.string_map(j, path, "executables")) b.executables[target] = file;
+  const json& flags = r.field(j, path, "flags", JsonType::kObject);
   b.flags.compile = r.strings(flags, path + ".flags", "compile");
   b.flags.link = r.strings(flags, path + ".flags", "link");
   if (j.contains("profile")) {
-    const json& p = r.field(j, path, "profile", json::value_t::object);
+    const json& p = r.field(j, path, "profile", JsonType::kObject);
     b.profile = r.string(p, path + ".profile", "path");
     b.profile_sha256 = r.string(p, path + ".profile", "sha256");
   }
@@ -138,7 +92,7 @@ BuildManifest read_build_manifest(const fs::path& file, const std::string& toolc
   if (!fs::exists(file))
     throw UsageError("no build of " + toolchain + " (" + file.string() + " is missing): run `pgo build --toolchain " +
                      toolchain + "` first");
-  ManifestReader r(file);
+  StoredJson r(file, "a damaged build manifest: run `pgo build` again", ExitCode::kUsage);
   json j = json::parse(read_file(file), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) r.fail("(file)", "not JSON");
   if (!j.is_object()) r.fail("(file)", std::string("expected an object, got ") + j.type_name());
@@ -148,7 +102,7 @@ BuildManifest read_build_manifest(const fs::path& file, const std::string& toolc
   BuildManifest m;
   m.created = r.string(j, "", "created");
   m.build_system = r.string(j, "", "build_system");
-  const json& t = r.field(j, "", "toolchain", json::value_t::object);
+  const json& t = r.field(j, "", "toolchain", JsonType::kObject);
   m.toolchain.name = r.string(t, "toolchain", "name");
   m.toolchain.compiler_id = r.string(t, "toolchain", "compiler_id");
   m.toolchain.compiler_version = r.string(t, "toolchain", "version");
@@ -158,11 +112,9 @@ BuildManifest read_build_manifest(const fs::path& file, const std::string& toolc
   m.toolchain.cxx_compiler = r.string(t, "toolchain", "cxx_compiler");
   m.toolchain.profile_format = r.string(t, "toolchain", "profile_format");
   m.toolchain.profile_version = r.string(t, "toolchain", "profile_version");
-  const json& builds = r.field(j, "", "builds", json::value_t::object);
-  for (const auto& [kind, b] : builds.items()) {
-    if (!b.is_object()) r.fail("builds." + kind, std::string("expected an object, got ") + b.type_name());
-    m.builds[kind] = build_from(r, b, "builds." + kind);
-  }
+  const json& builds = r.field(j, "", "builds", JsonType::kObject);
+  r.each(builds, "builds", JsonType::kObject);
+  for (const auto& [kind, b] : builds.items()) m.builds[kind] = build_from(r, b, "builds." + kind);
   return m;
 }
 

@@ -53,7 +53,7 @@ std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(co
   append_flags(use_flags, optimized_extra_);
   nlohmann::json flags = flags_metadata(config_, request.flags, use_flags, placeholder);
   StoredProfileCheck check =
-      check_stored_profile(config_, store_, targets_, toolchain, format.merged_extension(), flags,
+      check_stored_profile(config_, store_, targets_, toolchain, format, flags,
                            [&](const fs::path& f) { return build_system_->is_source(f); });
   if (!check.fresh) {
     why_not = "--reuse: stored profile is stale: " + join(check.reasons, "; ");

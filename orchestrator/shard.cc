@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <set>
 
 #include "support/atomic_file.h"
 #include "support/error.h"
+#include "support/stored_json.h"
 #include "support/strings.h"
 
 namespace pgo {
@@ -65,20 +67,28 @@ ShardManifest read_manifest(const fs::path& file) {
   ShardManifest m;
   try {
     json j = json::parse(read_file(file));
-    if (j.value("schema", "") != kSchema) throw UsageError(file.string() + ": not a pgo-shard/1 manifest");
-    m.toolchain = j.at("toolchain").get<std::string>();
-    m.compiler_id = j.at("compiler_id").get<std::string>();
-    m.compiler_version = j.at("compiler_version").get<std::string>();
-    m.format = j.at("format").get<std::string>();
-    m.format_version = j.at("format_version").get<std::string>();
-    m.workloads = j.at("workloads_fingerprint").get<std::string>();
-    m.instrumented = j.at("instrumented").get<std::map<std::string, std::string>>();
-    m.shard = parse_shard(j.at("shard").get<std::string>());
-    m.total_runs = j.at("total_runs").get<size_t>();
-    for (const json& r : j.at("runs"))
-      m.runs.push_back(ShardRun{r.at("workload").get<std::string>(), r.at("repeat").get<int>(),
-                                r.at("weight").get<uint64_t>(), r.at("profile").get<std::string>()});
-    m.failures = j.at("failures").get<std::vector<std::string>>();
+    if (!j.is_object() || j.value("schema", json()) != kSchema)
+      throw UsageError(file.string() + ": not a pgo-shard/1 manifest");
+    StoredJson r(file, "malformed shard manifest", ExitCode::kUsage, StoredJson::Wording::kQuotedKey);
+    m.toolchain = r.string(j, "", "toolchain");
+    m.compiler_id = r.string(j, "", "compiler_id");
+    m.compiler_version = r.string(j, "", "compiler_version");
+    m.format = r.string(j, "", "format");
+    m.format_version = r.string(j, "", "format_version");
+    m.workloads = r.string(j, "", "workloads_fingerprint");
+    m.instrumented = r.string_map(j, "", "instrumented");
+    m.shard = parse_shard(r.string(j, "", "shard"));
+    m.total_runs = r.count(j, "", "total_runs");
+    const json& runs = r.field(j, "", "runs", JsonType::kArray);
+    r.each(runs, "runs", JsonType::kObject);
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const std::string at = "runs[" + std::to_string(i) + "]";
+      uint64_t repeat = r.count(runs[i], at, "repeat");
+      if (repeat > uint64_t(std::numeric_limits<int>::max())) r.fail(at + ".repeat", "out of range");
+      m.runs.push_back(ShardRun{r.string(runs[i], at, "workload"), int(repeat), r.count(runs[i], at, "weight"),
+                                r.string(runs[i], at, "profile")});
+    }
+    m.failures = r.strings(j, "", "failures");
   } catch (const json::exception& e) {
     throw UsageError(file.string() + ": malformed shard manifest: " + e.what());
   } catch (const Error& e) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "support/error.h"
+#include "support/stored_json.h"
 #include "support/strings.h"
 
 namespace pgo {
@@ -55,6 +56,10 @@ std::string list_change(const json& then, const json& now) {
   std::string out;
   if (!removed.empty()) out += join(removed, " ") + " removed";
   if (!added.empty()) out += (out.empty() ? "" : ", ") + join(added, " ") + " added";
+  // Same elements as text: either their order changed, or (a hand edit) only the JSON types
+  // did — null for [], 1 for "1" — which the text would show as "[] -> []".
+  auto shown = [](const json& v) { return v.is_null() ? std::string("(none)") : v.dump(); };
+  if (out.empty() && a == b) out = "changed: " + shown(then) + " -> " + shown(now);
   if (out.empty()) out = "order changed: [" + join(a, " ") + "] -> [" + join(b, " ") + "]";
   return out;
 }
@@ -78,22 +83,6 @@ void diff_flags(const json& then, const json& now, const std::string& path, std:
   out.push_back(path + ": " + display(then) + " -> " + display(now));
 }
 
-void require(const json& j, const fs::path& file, const std::string& path, json::value_t type) {
-  const json* at = &j;
-  std::string seen;
-  std::istringstream parts(path);
-  for (std::string part; std::getline(parts, part, '.');) {
-    seen += (seen.empty() ? "" : ".") + part;
-    if (!at->is_object() || !at->contains(part))
-      throw Error(ExitCode::kCheckFailed, file.string() + ": corrupt profile metadata: missing key '" + seen + "'");
-    at = &(*at)[part];
-  }
-  bool ok = at->type() == type || (type == json::value_t::number_float && at->is_number());
-  if (!ok)
-    throw Error(ExitCode::kCheckFailed, file.string() + ": corrupt profile metadata: key '" + path + "' is " +
-                                            at->type_name());
-}
-
 }  // namespace
 
 json read_profile_metadata(const fs::path& file) {
@@ -108,13 +97,24 @@ json read_profile_metadata(const fs::path& file) {
   if (!j.is_object() || str(j, "schema") != "pgo-profile/1")
     throw Error(ExitCode::kCheckFailed, file.string() + ": not pgo profile metadata (expected \"schema\": "
                                         "\"pgo-profile/1\")");
-  using T = json::value_t;
-  for (const auto& [key, type] : std::vector<std::pair<std::string, T>>{
-           {"created", T::string},           {"toolchain.compiler_id", T::string},
-           {"toolchain.compiler_version", T::string}, {"profile.format", T::string},
-           {"profile.version", T::string},   {"flags", T::object},
-           {"sources.files", T::object},     {"sources.git_commit", T::string}})
-    require(j, file, key, type);
+  // Every field pgo reads back (status, build --reuse) is checked here, so that readers can index freely.
+  StoredJson r(file, "corrupt profile metadata", ExitCode::kCheckFailed, StoredJson::Wording::kQuotedKey);
+  r.string(j, "", "created");
+  const json& toolchain = r.field(j, "", "toolchain", JsonType::kObject);
+  for (const char* key : {"compiler_id", "compiler_version"}) r.string(toolchain, "toolchain", key);
+  const json& profile = r.field(j, "", "profile", JsonType::kObject);
+  for (const char* key : {"format", "version"}) r.string(profile, "profile", key);
+  for (const char* key : {"functions", "functions_with_counts", "total_count"})
+    r.optional(profile, "profile", key, JsonType::kUnsigned);
+  r.field(j, "", "flags", JsonType::kObject);
+  const json& sources = r.field(j, "", "sources", JsonType::kObject);
+  r.each(r.field(sources, "sources", "files", JsonType::kObject), "sources.files", JsonType::kString);
+  r.string(sources, "sources", "git_commit");
+  r.string_or(j, "", "workloads_fingerprint", "");
+  r.optional(j, "", "speedup", JsonType::kNumber);
+  if (const json* dependencies = r.optional(j, "", "dependencies", JsonType::kObject))
+    if (const json* modules = r.optional(*dependencies, "dependencies", "modules", JsonType::kObject))
+      r.each(*modules, "dependencies.modules", JsonType::kString);
   return j;
 }
 

@@ -18,6 +18,7 @@
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
+#include "support/temporary_directory.h"
 
 namespace pgo {
 namespace fs = std::filesystem;
@@ -69,11 +70,13 @@ std::optional<int> commits_since(const std::string& commit, const fs::path& dir,
 
 class ToolchainStatus {
  public:
+  // `scratch` holds status's own trees (the store itself, or a temporary directory when
+  // the store is read-only or another pgo holds it).
   ToolchainStatus(const Config& config, const StatusOptions& options, const ToolchainSpec& spec,
-                  ProcessRunner& runner, Progress& progress, const ProfileStore& store,
+                  ProcessRunner& runner, Progress& progress, const ProfileStore& store, const ProfileStore& scratch,
                   const AdapterFactories& adapters)
       : config_(config), options_(options), spec_(spec), runner_(runner), progress_(progress), store_(store),
-        adapters_(adapters), build_system_(adapters.build_system(config, spec, runner)) {}
+        scratch_(scratch), adapters_(adapters), build_system_(adapters.build_system(config, spec, runner)) {}
 
   void check(std::vector<ProfileStatus*>& profiles) {
     const std::string& tc = spec_.name;
@@ -89,7 +92,7 @@ class ToolchainStatus {
     if (readable.empty()) return;
 
     progress_.stage(tc, "detect");
-    Toolchain toolchain = build_system_->detect(store_.build_dir(tc, BuildKind::baseline()));
+    Toolchain toolchain = build_system_->detect(scratch_.build_dir(tc, BuildKind::baseline()));
     progress_.finish_stage();
     toolchain.name = tc;
     std::map<std::string, std::string> sources =
@@ -99,7 +102,7 @@ class ToolchainStatus {
     // The current code, instrumented: a tree of its own, so the build's trees stay as they are.
     BuildRequest request;
     request.kind = BuildKind{BuildRole::Instrumented, "status-instrumented"};
-    request.build_dir = store_.build_dir(tc, request.kind);
+    request.build_dir = scratch_.build_dir(tc, request.kind);
     request.targets = config_.build.targets;
     request.jobs = options_.jobs;
     std::unique_ptr<ProfileFormat> format;
@@ -109,7 +112,7 @@ class ToolchainStatus {
       if (built) return;
       progress_.stage(tc, "build instrumented (current code)");
       for (bool threads : {false, true}) {
-        FormatContext fctx{runner_, request.build_dir, store_.raw_profiles_dir(tc, "status-"), threads};
+        FormatContext fctx{runner_, request.build_dir, scratch_.raw_profiles_dir(tc, "status-"), threads};
         format = adapters_.profile_format(toolchain, fctx);
         request.flags = format->instrument_flags(request);
         current = build_system_->build(request);
@@ -225,6 +228,7 @@ class ToolchainStatus {
   ProcessRunner& runner_;
   Progress& progress_;
   const ProfileStore& store_;
+  const ProfileStore& scratch_;
   const AdapterFactories& adapters_;
   std::unique_ptr<BuildSystem> build_system_;
   Toolchain detected_;
@@ -235,8 +239,22 @@ class ToolchainStatus {
 std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions& options, ProcessRunner& runner,
                                       Progress& progress, const AdapterFactories& adapters) {
   ProfileStore store(config.project_dir / config.store_dir);
-  StoreLock lock(store.root());
-  store.remove_interrupted_writes();
+  // Reading the store needs no lock (its writes are atomic); the lock guards status's own
+  // trees under .pgo/build. `--cost` trains and builds there, so it needs it; plain status
+  // builds the current code in a temporary directory when the store is read-only or a
+  // build holds the lock, and then writes nothing in .pgo.
+  std::string why_not;
+  std::unique_ptr<StoreLock> lock =
+      options.cost ? std::make_unique<StoreLock>(store.root()) : StoreLock::try_take(store.root(), why_not);
+  std::optional<TemporaryDirectory> elsewhere;
+  if (lock) {
+    store.remove_interrupted_writes();
+  } else {
+    elsewhere.emplace("pgo-status");
+    progress.note("store: " + why_not + "; reading it without the lock, building the current code in " +
+                  elsewhere->path().string() + " (removed afterwards)");
+  }
+  ProfileStore scratch(elsewhere ? elsewhere->path() : store.root());
   auto stored = list_store(store.root() / "profiles");
   std::vector<ToolchainSpec> selected = select_toolchains(config, options.toolchains);
   std::set<std::string> selected_names;
@@ -280,7 +298,7 @@ std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions&
       std::vector<ProfileStatus*> mine;
       for (auto& s : out)
         if (s.toolchain == spec.name && !s.skipped) mine.push_back(&s);
-      if (!mine.empty()) ToolchainStatus(config, options, spec, runner, progress, store, adapters).check(mine);
+      if (!mine.empty()) ToolchainStatus(config, options, spec, runner, progress, store, scratch, adapters).check(mine);
     }
   } catch (...) {
     throw_if_interrupted();

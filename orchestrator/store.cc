@@ -7,11 +7,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
 
 #include "support/atomic_file.h"
+#include "support/disk_space.h"
 #include "support/error.h"
 #include "support/hash.h"
 #include "support/strings.h"
@@ -21,12 +23,23 @@ namespace pgo {
 namespace fs = std::filesystem;
 
 StoreLock::StoreLock(const fs::path& store_dir) {
+  if (std::string why_not = take(store_dir); !why_not.empty()) throw UsageError(why_not);
+}
+
+std::unique_ptr<StoreLock> StoreLock::try_take(const fs::path& store_dir, std::string& why_not) {
+  std::unique_ptr<StoreLock> lock(new StoreLock());
+  why_not = lock->take(store_dir);
+  if (!why_not.empty()) lock.reset();
+  return lock;
+}
+
+std::string StoreLock::take(const fs::path& store_dir) {
   std::error_code ec;
   fs::create_directories(store_dir, ec);
-  if (ec) throw UsageError("cannot create " + store_dir.string() + ": " + ec.message());
+  if (ec) return "cannot create " + store_dir.string() + ": " + ec.message();
   fs::path lock = store_dir / "lock";
   fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw UsageError("cannot open " + lock.string() + ": " + std::strerror(errno));
+  if (fd_ < 0) return "cannot open " + lock.string() + ": " + std::strerror(errno);
   // flock is released by the kernel when the holder dies, so a stale lock cannot block us.
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     // The holder writes its pid just after taking the lock: give it a moment.
@@ -40,11 +53,11 @@ StoreLock::StoreLock(const fs::path& store_dir) {
     if (holder.empty()) holder = "unknown";
     ::close(fd_);
     fd_ = -1;
-    throw UsageError("another pgo (pid " + holder + ") is working in " + store_dir.string() +
-                     "; wait for it to finish");
+    return "another pgo (pid " + holder + ") is working in " + store_dir.string() + "; wait for it to finish";
   }
   std::string pid = std::to_string(getpid()) + "\n";
   if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+  return "";
 }
 
 StoreLock::~StoreLock() {
@@ -172,9 +185,13 @@ void ProfileStore::check_writable() const {
     fs::path probe = where / (".write-test.tmp." + std::to_string(getpid()) + ".0");
     int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-      throw UsageError("cannot write to the profile store " + where.string() + ": " + std::strerror(errno));
+      throw UsageError("cannot write to the profile store " + where.string() + ": " +
+                       write_failure_reason(errno, where));
     ::close(fd);
     ::unlink(probe.c_str());
+    // A full disk would otherwise fail the build at its very end, after building and training.
+    if (std::optional<uint64_t> left = free_bytes(where); left && *left < kMinFreeStoreBytes)
+      throw UsageError("cannot write to the profile store " + where.string() + ": " + no_space_message(where));
   }
 }
 

@@ -8,9 +8,11 @@
 // Every write is atomic, and a lock file keeps two pgo runs from interleaving.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -19,15 +21,22 @@
 
 namespace pgo {
 
+// Held by every pgo that writes under .pgo (build, bench, status's work trees). Readers of
+// the store need none: its writes are atomic (docs/reliability.md).
 class StoreLock {
  public:
   // Takes .pgo/lock without waiting; throws pgo::Error(kUsage) naming the holder's pid.
   explicit StoreLock(const std::filesystem::path& store_dir);
+  // The lock if it can be taken now; else null and `why_not` says why: another pgo holds it
+  // (naming its pid), or the store cannot be written (a read-only file system).
+  static std::unique_ptr<StoreLock> try_take(const std::filesystem::path& store_dir, std::string& why_not);
   ~StoreLock();
   StoreLock(const StoreLock&) = delete;
   StoreLock& operator=(const StoreLock&) = delete;
 
  private:
+  StoreLock() = default;
+  std::string take(const std::filesystem::path& store_dir);  // "" when taken, else why not
   int fd_ = -1;
 };
 
@@ -74,8 +83,10 @@ class ProfileStore {
   // Proves that profiles/ and reports/ can be written (or, while they do not exist, the
   // store's root, where they will be created), so that a read-only or misplaced store
   // fails at the start of a build rather than at its end. Creates nothing.
-  // Throws pgo::Error(kUsage) naming the directory and the reason.
+  // Throws pgo::Error(kUsage) naming the directory and the reason, also when less than
+  // kMinFreeStoreBytes are free there ("no space left on <file system> (N bytes free)").
   void check_writable() const;
+  static constexpr uint64_t kMinFreeStoreBytes = 1 << 20;
 
   // Removes what a pgo killed mid-write left behind in the store: the temporaries of atomic
   // writes (".<name>.tmp.<pid>.<n>") and staging trees (".<name>.staging"), except inside

@@ -13,16 +13,38 @@
 namespace pgo {
 namespace fs = std::filesystem;
 
+namespace {
+
+// Why the stored `profile` cannot be built from, or "" when it reads back whole: the
+// optimized build would otherwise fail on it, or see an empty profile and blame the training.
+std::string unreadable_profile(const ProfileFormat& format, const fs::path& profile, const nlohmann::json& meta) {
+  ProfileSummary summary;
+  try {
+    summary = format.summarize(profile);
+  } catch (const Error& e) {
+    return "the stored profile " + profile.string() + " is corrupt: " + e.what();
+  }
+  if (summary.functions == 0) return "the stored profile " + profile.string() + " is incomplete: it holds no functions";
+  const nlohmann::json& recorded = meta["profile"];  // its counts were type-checked on reading
+  if (recorded.contains("total_count") && recorded["total_count"].get<uint64_t>() != summary.total_count)
+    return "the stored profile " + profile.string() + " is incomplete or replaced: its total count is " +
+           std::to_string(summary.total_count) + ", its metadata says " +
+           std::to_string(recorded["total_count"].get<uint64_t>());
+  return "";
+}
+
+}  // namespace
+
 StoredProfileCheck check_stored_profile(const Config& config, const ProfileStore& store,
                                         const std::vector<std::string>& targets, const Toolchain& current,
-                                        const std::string& extension, const nlohmann::json& current_flags,
+                                        const ProfileFormat& format, const nlohmann::json& current_flags,
                                         const SourceFilter& is_source) {
   StoredProfileCheck out;
   std::map<std::string, std::string> sources =
       hash_sources(config.project_dir / config.build.source_dir, config.project_dir / config.store_dir, is_source);
   std::string workloads = workloads_fingerprint(config);
   for (const auto& target : targets) {
-    fs::path profile = store.profile_path(target, current.name, extension);
+    fs::path profile = store.profile_path(target, current.name, format.merged_extension());
     fs::path meta_file = store.metadata_path(target, current.name);
     std::string who = target + "/" + current.name + ": ";
     std::error_code ec;
@@ -38,6 +60,10 @@ StoredProfileCheck check_stored_profile(const Config& config, const ProfileStore
       meta = read_profile_metadata(meta_file);
     } catch (const Error& e) {
       out.reasons.push_back(who + e.what());
+      continue;
+    }
+    if (std::string corrupt = unreadable_profile(format, profile, meta); !corrupt.empty()) {
+      out.reasons.push_back(who + corrupt);
       continue;
     }
     status.created = meta["created"].get<std::string>();

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/build_system.h"
+#include "adapters/profile_format.h"
 #include "orchestrator/store.h"
 #include "workloads/config.h"
 
@@ -28,10 +29,13 @@ struct StoredProfileCheck {
 
 // Checks the stored profiles of every target in `targets` for `current` (whose name,
 // compiler, profile_format and profile_version are set); `current_flags` has the shape of
-// the metadata's "flags" (flags_metadata). Missing or corrupt store files make it stale.
+// the metadata's "flags" (flags_metadata). Missing or corrupt store files make it stale: the
+// metadata must read back (read_profile_metadata) and the profile must read back through
+// `format` (summarize(), as `pgo status` reads it through match()), hold functions, and have
+// the total count its metadata recorded (a tree that lost files, or another profile).
 StoredProfileCheck check_stored_profile(const Config& config, const ProfileStore& store,
                                         const std::vector<std::string>& targets, const Toolchain& current,
-                                        const std::string& extension, const nlohmann::json& current_flags,
+                                        const ProfileFormat& format, const nlohmann::json& current_flags,
                                         const SourceFilter& is_source);
 
 // Content digest of a merged profile: SHA-256 of a file, or of a directory's (relative path,

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "support/disk_space.h"
 #include "support/error.h"
 
 namespace pgo {
@@ -19,8 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A full disk is named as such, with its mount point and what is left (disk_space.h).
 std::string io_error(const std::string& what, const fs::path& p) {
-  return what + " " + p.string() + ": " + std::strerror(errno);
+  return what + " " + p.string() + ": " + write_failure_reason(errno, p);
 }
 
 // A name beside `target` that no other writer picks: pid plus a random suffix.

@@ -14,19 +14,32 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-std::string shell_quote_for_display(const std::vector<std::string>& argv) {
+std::string shell_quote_for_display(const std::vector<std::string>& argv, size_t max_bytes) {
   std::string out;
-  for (const auto& a : argv) {
-    if (!out.empty()) out += ' ';
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    std::string word;
     bool plain = !a.empty() && a.find_first_not_of(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%") == std::string::npos;
     if (plain) {
-      out += a;
+      word = a;
     } else {
-      out += '\'';
-      for (char c : a) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-      out += '\'';
+      word = '\'';
+      for (char c : a) word += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+      word += '\'';
     }
+    if (i > 0) word.insert(0, 1, ' ');
+    if (out.size() + word.size() > max_bytes) {
+      // A 20 MB argument would otherwise become a 20 MB error message.
+      size_t keep = max_bytes > out.size() ? max_bytes - out.size() : 0;
+      size_t cut = word.size() - keep;
+      for (size_t j = i + 1; j < argv.size(); ++j) cut += argv[j].size() + 1;
+      out += word.substr(0, keep);
+      out += "... [" + std::to_string(cut) + " more bytes";
+      if (i + 1 < argv.size()) out += ", " + std::to_string(argv.size() - i - 1) + " more arguments";
+      return out + " not shown]";
+    }
+    out += word;
   }
   return out;
 }

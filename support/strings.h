@@ -8,8 +8,10 @@
 namespace pgo {
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
-// Quotes an argv for display (never for a shell to run).
-std::string shell_quote_for_display(const std::vector<std::string>& argv);
+// Quotes an argv for display (never for a shell to run). Past `max_bytes` the rest is left
+// out and counted ("... [20000000 more bytes, 2 more arguments not shown]").
+inline constexpr size_t kMaxCommandShown = 4096;
+std::string shell_quote_for_display(const std::vector<std::string>& argv, size_t max_bytes = kMaxCommandShown);
 // The last `max_lines` lines of `text`, at most `max_bytes` bytes.
 std::string tail_lines(std::string_view text, size_t max_lines, size_t max_bytes = 4096);
 // Counts lines of `text` that contain `needle`.

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "support/error.h"
@@ -78,9 +80,9 @@ const std::vector<std::string> kSystems = {"cmake", "cargo", "go", "command"};
 
 std::vector<std::string> unique_list(const Reader& r, const Value& v, const std::string& what) {
   std::vector<std::string> items = get_string_list(r, v, false);
-  for (size_t i = 1; i < items.size(); ++i)
-    if (std::find(items.begin(), items.begin() + i, items[i]) != items.begin() + i)
-      r.fail(element(v, i), "duplicate " + what + " '" + items[i] + "'");
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < items.size(); ++i)
+    if (!seen.insert(items[i]).second) r.fail(element(v, i), "duplicate " + what + " '" + items[i] + "'");
   return items;
 }
 
@@ -298,17 +300,17 @@ WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& bu
 
 std::vector<WorkloadSpec> parse_workloads(const Reader& r, const Value& v, const BuildSpec& build) {
   std::vector<WorkloadSpec> out;
-  std::vector<int> name_lines;
+  std::unordered_map<std::string, int> name_lines;  // a map, not a scan: loading stays linear
   if (get_list(r, v).size() == 0) r.fail(v, "needs at least one workload");
-  for (size_t i = 0; i < v.node.size(); ++i) {
+  for (size_t i = 0, n = v.node.size(); i < n; ++i) {
+    r.checkpoint();
     Value e = element(v, i);
     out.push_back(parse_workload(r, e, build));
     const YAML::Node name = std::as_const(e.node)["name"];
-    for (size_t j = 0; j < name_lines.size(); ++j)
-      if (out[j].name == out.back().name)
-        r.fail(name.Mark(), e.path + ".name", "duplicate workload name '" + out[j].name + "' (first defined at line " +
-                                                  std::to_string(name_lines[j]) + ")");
-    name_lines.push_back(name.Mark().line + 1);
+    auto [first, unique] = name_lines.emplace(out.back().name, name.Mark().line + 1);
+    if (!unique)
+      r.fail(name.Mark(), e.path + ".name", "duplicate workload name '" + out.back().name +
+                                                "' (first defined at line " + std::to_string(first->second) + ")");
   }
   if (std::none_of(out.begin(), out.end(), [](const WorkloadSpec& w) { return w.train; }))
     r.fail(v, "no workload has train: true; at least one is needed to collect a profile");
@@ -418,8 +420,8 @@ const std::vector<std::string>& toolchains_for_system(const std::string& system)
   return c_family;
 }
 
-Config parse_config(const std::string& text, const fs::path& file) {
-  Reader r(file.string());
+Config parse_config(const std::string& text, const fs::path& file, const std::function<void()>& checkpoint) {
+  Reader r(file.string(), checkpoint);
   YAML::Node root = r.load_single_document(text);
   if (root.IsNull())
     r.fail(YAML::Mark(), "(document)", "the file is empty; it needs at least version, toolchains and workloads");
@@ -429,7 +431,7 @@ Config parse_config(const std::string& text, const fs::path& file) {
   return c;
 }
 
-Config load_config(const fs::path& file) {
+Config load_config(const fs::path& file, const std::function<void()>& checkpoint) {
   std::error_code ec;
   if (!fs::exists(file, ec))
     throw UsageError("cannot read configuration '" + file.string() + "': no such file (run `pgo init` in the "
@@ -437,11 +439,20 @@ Config load_config(const fs::path& file) {
   if (fs::is_directory(file, ec))
     throw UsageError("cannot read configuration '" + file.string() + "': it is a directory");
   std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in.is_open() || in.bad())
+  if (!in.is_open())
     throw UsageError("cannot read configuration '" + file.string() + "': " + std::strerror(errno));
-  Config config = parse_config(text.str(), file);
+  // Read in pieces up to the limit: /dev/zero or a huge file must not end in std::bad_alloc.
+  std::string text;
+  std::vector<char> piece(1 << 20);
+  while (in.read(piece.data(), static_cast<std::streamsize>(piece.size())) || in.gcount() > 0) {
+    if (checkpoint) checkpoint();
+    text.append(piece.data(), static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxConfigBytes)
+      throw UsageError("cannot read configuration '" + file.string() + "': it is larger than " +
+                       std::to_string(kMaxConfigBytes >> 20) + " MiB (pgo.yaml is a few KiB; is it the right file?)");
+  }
+  if (in.bad()) throw UsageError("cannot read configuration '" + file.string() + "': " + std::strerror(errno));
+  Config config = parse_config(text, file, checkpoint);
   check_workload_paths(config);
   return config;
 }

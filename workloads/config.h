@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -124,15 +125,21 @@ struct Config {
   std::filesystem::path store_dir = ".pgo";  // relative to the project
 };
 
+// A pgo.yaml larger than this is refused unread: a real one is a few KiB, and loading is
+// linear (bench/config_load.sh measures it), so this bounds both time and memory.
+inline constexpr size_t kMaxConfigBytes = 16 << 20;
+
 // Reads and validates `file`. Throws pgo::Error(kUsage) whose message starts with
 // "<file>:<line>:<column>: <key>: ..." and suggests the nearest valid key for a typo.
-// Then checks what only the file system can tell (check_workload_paths).
-Config load_config(const std::filesystem::path& file);
+// Then checks what only the file system can tell (check_workload_paths). `checkpoint`,
+// when set, is called often while reading and parsing (pgo passes throw_if_interrupted).
+Config load_config(const std::filesystem::path& file, const std::function<void()>& checkpoint = {});
 // Every workload's cwd is a directory and its stdin a regular file of the project; else
 // pgo::Error(kUsage) "<file>:<line>:<column>: workloads[i].cwd: ...". Before any build runs.
 void check_workload_paths(const Config& config);
 // Same, from text (for tests); `file` is only used in messages and to set project_dir.
-Config parse_config(const std::string& text, const std::filesystem::path& file);
+Config parse_config(const std::string& text, const std::filesystem::path& file,
+                    const std::function<void()>& checkpoint = {});
 
 // "500ms", "30s", "10m", "1.5h", "30d", or a bare number of seconds ("90", "2.5") -> seconds.
 // nullopt if malformed, negative or not finite.

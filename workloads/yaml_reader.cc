@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <istream>
 #include <sstream>
+#include <streambuf>
 #include <strings.h>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include "llvm/ADT/StringRef.h"
@@ -78,16 +81,45 @@ struct DocumentStarts : YAML::EventHandler {
 
 }  // namespace
 
+// `text` for yaml-cpp, 64 KiB at a time, with the reader's checkpoint before each piece: so a
+// signal stops the parse of a large file (the exception passes through yaml-cpp).
+class CheckpointedText : public std::streambuf {
+ public:
+  CheckpointedText(const std::string& text, const Reader& r) : text_(text), reader_(r) {}
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (next_ >= text_.size()) return traits_type::eof();
+    reader_.checkpoint();
+    char* begin = const_cast<char*>(text_.data()) + next_;  // read only: no putback area
+    size_t n = std::min<size_t>(64 * 1024, text_.size() - next_);
+    setg(begin, begin, begin + n);
+    next_ += n;
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  const std::string& text_;
+  const Reader& reader_;
+  size_t next_ = 0;
+};
+
 YAML::Node Reader::load_single_document(const std::string& text) const {
   YAML::Node root;
   DocumentStarts docs;
   try {
-    root = YAML::Load(text);
+    CheckpointedText whole(text, *this);
+    std::istream whole_in(&whole);
+    whole_in.exceptions(std::ios::badbit);  // the checkpoint's exception, not a silent bad stream
+    root = YAML::Load(whole_in);
     // Not YAML::LoadAll: yaml-cpp 0.7 meets a token no document can start with (a stray
     // ',' after a document) by returning an empty document without consuming it, forever.
     // Three documents at most tell all: a second one is an error, and a document that
     // starts where the previous one did means the parser is stuck on that token.
-    std::istringstream in(text);
+    CheckpointedText again(text, *this);
+    std::istream in(&again);
+    in.exceptions(std::ios::badbit);
     YAML::Parser parser(in);
     while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
       size_t n = docs.starts.size();
@@ -102,7 +134,11 @@ YAML::Node Reader::load_single_document(const std::string& text) const {
   } catch (const YAML::Exception& e) {
     std::ostringstream out;
     out << file_ << ':' << std::max(e.mark.line, 0) + 1 << ':' << std::max(e.mark.column, 0) + 1
-        << ": YAML syntax error: " << e.msg;
+        << ": YAML syntax error: ";
+    if (auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&e))  // yaml-cpp words it "bad file"
+      out << "collections nested " << deep->depth() << " levels deep, beyond the parser's limit (pgo.yaml needs a few)";
+    else
+      out << e.msg;
     std::istringstream lines(text);
     std::string line;
     for (int i = 0; i <= e.mark.line; ++i) std::getline(lines, line);
@@ -156,19 +192,20 @@ MapView::MapView(const Reader& r, const Value& v, const std::vector<std::string>
              "unknown key '" + key + "'" +
                  (near.empty() ? "; valid keys: " + join_list(allowed) : " (did you mean '" + near + "'?)"));
     }
-    for (const auto& [seen, f] : fields_)
-      if (seen == key)
-        r.fail(k.Mark(), path + key,
-               "duplicate key '" + key + "' (first at line " + std::to_string(f.key.line + 1) + ")");
+    r.checkpoint();
+    if (auto seen = index_.find(key); seen != index_.end())
+      r.fail(k.Mark(), path + key,
+             "duplicate key '" + key + "' (first at line " + std::to_string(fields_[seen->second].second.key.line + 1) +
+                 ")");
     YAML::Mark m = it->second.IsNull() ? k.Mark() : it->second.Mark();
+    index_.emplace(key, fields_.size());
     fields_.emplace_back(key, Value{it->second, m, path + key, k.Mark()});
   }
 }
 
 const Value* MapView::find(std::string_view key) const {
-  for (const auto& [k, v] : fields_)
-    if (k == key) return &v;
-  return nullptr;
+  auto it = index_.find(std::string(key));
+  return it == index_.end() ? nullptr : &fields_[it->second].second;
 }
 
 const Value& MapView::require(const std::string& key) const {
@@ -246,7 +283,11 @@ const YAML::Node& get_list(const Reader& r, const Value& v) {
 
 std::vector<std::string> get_string_list(const Reader& r, const Value& v, bool allow_empty_items) {
   std::vector<std::string> out;
-  for (size_t i = 0; i < get_list(r, v).size(); ++i) out.push_back(get_string(r, element(v, i), allow_empty_items));
+  const YAML::Node& list = get_list(r, v);
+  for (size_t i = 0, n = list.size(); i < n; ++i) {
+    r.checkpoint();
+    out.push_back(get_string(r, element(v, i), allow_empty_items));
+  }
   return out;
 }
 

@@ -13,9 +13,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -39,7 +41,14 @@ struct Value {
 // Knows the file name for messages; reports every error.
 class Reader {
  public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
+  // `checkpoint`, when set, is called while a large document is parsed and read (about every
+  // 64 KiB of text and every list element or map key): pgo passes throw_if_interrupted, so
+  // that a signal stops a long load at once.
+  explicit Reader(std::string file, std::function<void()> checkpoint = {})
+      : file_(std::move(file)), checkpoint_(std::move(checkpoint)) {}
+  void checkpoint() const {
+    if (checkpoint_) checkpoint_();
+  }
 
   // Throws "<file>:<line>:<column>: <path or (document)>: <what>" for the spot `m`.
   [[noreturn]] void fail(const YAML::Mark& m, const std::string& path, const std::string& what) const;
@@ -53,6 +62,7 @@ class Reader {
 
  private:
   std::string file_;
+  std::function<void()> checkpoint_;
 };
 
 // The document's root as a Value (empty path).
@@ -85,6 +95,7 @@ class MapView {
   const Reader& r_;
   Value self_;
   std::vector<std::pair<std::string, Value>> fields_;
+  std::unordered_map<std::string, size_t> index_;  // key -> its place in fields_ (linear loading)
 };
 
 // Typed readers. Each fails at `v` when it is empty, of the wrong kind or out of range.

@@ -8,6 +8,7 @@
 #include "orchestrator/bench/instructions.h"
 #include "orchestrator/bench/statistics.h"
 #include "support/error.h"
+#include "support/json_fields.h"
 #include "support/strings.h"
 
 namespace pgo::bench {
@@ -27,13 +28,13 @@ std::string text_field(const json& r, const char* key, const std::string& file) 
 }
 
 std::vector<Entry> entries_of(const json& report, const std::string& file) {
-  if (!report.is_object() || report.value("schema", "") != "pgo-report/1")
+  if (json_string(report, "schema") != "pgo-report/1")
     throw UsageError(file + ": not a pgo report (no \"schema\": \"pgo-report/1\")");
   std::vector<Entry> entries;
   if (!report.contains("results") || !report["results"].is_array()) return entries;
   for (const json& r : report["results"]) {
     Entry e{text_field(r, "toolchain", file), text_field(r, "target", file), text_field(r, "workload", file),
-            r.value("metric", "wall_time"), {}};
+            r.contains("metric") ? text_field(r, "metric", file) : "wall_time", {}};
     const char* unit = e.metric == "instructions" ? "instructions" : "wall_s";
     if (r.contains("optimized") && r["optimized"].contains("samples"))
       for (const json& s : r["optimized"]["samples"])

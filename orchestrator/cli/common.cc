@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "support/error.h"
+#include "workloads/process.h"
 
 namespace fs = std::filesystem;
 
@@ -44,7 +45,7 @@ void add_color_option(CLI::App& app, ColorMode& mode) {
 Config load_project_config(const std::string& dir, const std::string& config_file) {
   if (!fs::is_directory(dir)) throw UsageError("-C " + dir + ": no such directory");
   fs::path file = config_file.empty() ? fs::absolute(dir) / "pgo.yaml" : fs::absolute(config_file);
-  return load_config(file);
+  return load_config(file, throw_if_interrupted);  // a signal stops a long load at once
 }
 
 }  // namespace pgo::cli

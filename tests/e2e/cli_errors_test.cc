@@ -2,6 +2,11 @@
 // the file, key or command, and the documented exit code. Small real projects, real gcc.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
+
+#include "support/atomic_file.h"
 #include "tests/e2e/e2e_support.h"
 
 namespace fs = std::filesystem;
@@ -143,6 +148,31 @@ TEST(Cli, OutputsThatDifferFailTheCheck) {
       EXPECT_FALSE(r["outputs_match"].get<bool>());
     }
   EXPECT_TRUE(found);
+}
+
+// Issue 15 item 4: SIGTERM during the load of a large pgo.yaml took effect 140 s late, and
+// `--config /dev/zero` ended in std::bad_alloc. The file below takes seconds to load (its
+// last workload is invalid, so a load that is not interrupted ends in exit 2); timeout(1)
+// sends SIGTERM after 0.5 s and SIGKILL 20 s later.
+TEST(CliErrors, SigtermStopsALargeConfigLoadAndDevZeroIsRefused) {
+  fs::path dir = fs::temp_directory_path() / ("pgo-e2e-big-config-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::string yaml = "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc]\nworkloads:\n";
+  for (int i = 0; yaml.size() < 15'000'000; ++i) yaml += "  - name: w" + std::to_string(i) + "\n    run: [calc, in]\n";
+  write_text(dir / "pgo.yaml", yaml + "  - name: last\n    run: [x]\n    repeat: not-a-number\n");
+  std::string command = "timeout --preserve-status -s TERM -k 20 0.5 " + std::string(PGO_BINARY) + " status -C " +
+                        dir.string() + " 2>" + (dir / "err").string();
+  int status = std::system(command.c_str());
+  std::string err = read_file(dir / "err");
+  ASSERT_TRUE(WIFEXITED(status)) << "status " << status << "\n" << err;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << err;
+  EXPECT_NE(err.find("pgo: error: interrupted by SIGTERM"), std::string::npos) << err;
+
+  PgoRun zero = run_pgo({"status", "-C", dir.string(), "--config", "/dev/zero"});
+  EXPECT_EQ(zero.exit_code, 2) << zero.err;
+  EXPECT_NE(zero.err.find("cannot read configuration '/dev/zero': it is larger than 16 MiB"), std::string::npos)
+      << zero.err;
+  fs::remove_all(dir);
 }
 
 }  // namespace

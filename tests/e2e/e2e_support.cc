@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mount.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -114,6 +117,19 @@ void expect_measured_result(const nlohmann::json& r, int min_runs) {
   EXPECT_GE(r["optimized"]["runs"].get<int>(), min_runs);
   EXPECT_GT(r["baseline"]["median_s"].get<double>(), 0);
   EXPECT_GT(r["optimized"]["median_s"].get<double>(), 0);
+}
+
+Mount::Mount(const std::string& source, const fs::path& target, const char* type, unsigned long flags,
+             const std::string& options)
+    : target_(target) {
+  ok_ = ::mount(source.c_str(), target.c_str(), type, flags, options.empty() ? nullptr : options.c_str()) == 0;
+  error_ = ok_ ? "" : std::strerror(errno);
+  if (ok_ && (flags & MS_BIND) && (flags & MS_RDONLY))  // a bind mount takes MS_RDONLY only on remount
+    ok_ = ::mount(nullptr, target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) == 0;
+}
+
+Mount::~Mount() {
+  if (mounted()) ::umount2(target_.c_str(), MNT_DETACH);
 }
 
 }  // namespace pgo::e2e

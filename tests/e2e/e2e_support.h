@@ -39,4 +39,23 @@ nlohmann::json status_profile(const std::filesystem::path& project, int expected
 // of both binaries equal, at least `min_runs` runs of each, positive medians.
 void expect_measured_result(const nlohmann::json& result, int min_runs);
 
+// Mounts over a directory for the length of a scope; unmounts even when the test fails.
+// Needs mount rights (root in this sandbox): tests skip when ok() is false.
+class Mount {
+ public:
+  Mount(const std::string& source, const std::filesystem::path& target, const char* type, unsigned long flags,
+        const std::string& options);
+  ~Mount();
+  Mount(const Mount&) = delete;
+  Mount& operator=(const Mount&) = delete;
+  bool ok() const { return ok_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  bool mounted() const { return ok_ || error_.empty(); }
+  std::filesystem::path target_;
+  bool ok_ = false;
+  std::string error_;
+};
+
 }  // namespace pgo::e2e

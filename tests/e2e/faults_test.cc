@@ -247,29 +247,6 @@ TEST(BadEnvironment, FileInPlaceOfTheStoreFailsAtOnce) {
   fs::remove_all(project.parent_path());
 }
 
-// Mounts over a directory for the length of a scope; unmounts even when the test fails.
-class Mount {
- public:
-  Mount(const std::string& source, const fs::path& target, const char* type, unsigned long flags,
-        const std::string& options) : target_(target) {
-    ok_ = ::mount(source.c_str(), target.c_str(), type, flags, options.empty() ? nullptr : options.c_str()) == 0;
-    error_ = ok_ ? "" : std::strerror(errno);
-    if (ok_ && (flags & MS_BIND) && (flags & MS_RDONLY))  // a bind mount takes MS_RDONLY only on remount
-      ok_ = ::mount(nullptr, target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) == 0;
-  }
-  ~Mount() {
-    if (mounted()) ::umount2(target_.c_str(), MNT_DETACH);
-  }
-  bool ok() const { return ok_; }
-  const std::string& error() const { return error_; }
-
- private:
-  bool mounted() const { return ok_ || error_.empty(); }
-  fs::path target_;
-  bool ok_ = false;
-  std::string error_;
-};
-
 // With a tiny tmpfs, filled up, as the merge directory of toolchain `tc`, `pgo build` fails
 // with exit 3 in the merge stage, naming the directory, and leaves no half-written output.
 void expect_full_disk_fails_the_merge(const fs::path& project, const std::string& tc) {
@@ -290,6 +267,32 @@ void expect_full_disk_fails_the_merge(const fs::path& project, const std::string
   std::vector<std::string> left;
   for (const auto& e : fs::directory_iterator(merged)) left.push_back(e.path().filename().string());
   EXPECT_EQ(left, std::vector<std::string>{"filler"}) << "half-written merge output left behind";
+}
+
+// Issue 15 item 5: the pre-flight check looks at free space too. A store whose reports/
+// sit on a full file system fails at once, before building, naming it and what is left.
+TEST(BadEnvironment, AFullStoreFileSystemFailsAtOnceAndSaysSo) {
+  fs::path project = faulty_project(kMain);
+  fs::path reports = project / ".pgo" / "reports";
+  fs::create_directories(reports);
+  {
+    Mount full("tmpfs", reports, "tmpfs", 0, "size=64k");
+    if (!full.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << full.error();
+    {
+      std::ofstream filler(reports / "filler", std::ios::binary);
+      std::string block(4096, 'f');
+      for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
+      }
+    }
+    PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_NE(run.err.find("cannot write to the profile store " + reports.string() + ": no space left on " +
+                           reports.string() + " ("),
+              std::string::npos)
+        << run.err;
+    EXPECT_EQ(run.err.find("[gcc] detect"), std::string::npos) << "it should fail before building:\n" << run.err;
+  }
+  fs::remove_all(project.parent_path());
 }
 
 // The hashes of every file of the store.

@@ -4,6 +4,7 @@
 // benchmark, on examples/c-cmake: what is checked is which stages ran, not the speedup.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -18,11 +19,12 @@ using nlohmann::json;
 namespace pgo::e2e {
 namespace {
 
-// examples/c-cmake with clang only and a benchmark of the main workload only, 3-4 rounds.
-fs::path small_project() {
+// examples/c-cmake with one toolchain (clang unless said) and a benchmark of the main
+// workload only, 3-4 rounds.
+fs::path small_project(const std::string& toolchain = "clang") {
   fs::path project = copy_example("c-cmake");
   std::string yaml = read_file(project / "pgo.yaml");
-  yaml.replace(yaml.find("toolchains: [gcc, clang]"), 24, "toolchains: [clang]");
+  yaml.replace(yaml.find("toolchains: [gcc, clang]"), 24, "toolchains: [" + toolchain + "]");
   for (const char* name : {"    compare_output: true\n  - name: mandel", "    compare_output: true\nbench:"}) {
     size_t at = yaml.find(name);
     yaml.insert(at + std::string("    compare_output: true\n").size(), "    bench: false\n");
@@ -133,6 +135,48 @@ TEST(Nightly, ReuseBuildsFromAFreshStoredProfileAndRegeneratesAStaleOne) {
   json none = build(project, {"--no-bench", "--reuse"});
   EXPECT_NE(none["profiles"][0]["profile"]["source_reason"].get<std::string>().find("no stored profile"),
             std::string::npos);
+  fs::remove_all(project.parent_path());
+}
+
+// Issue 15 items 2 and 3: --reuse took a truncated stored .gcda for fresh (the optimized
+// build then failed naming a scratch copy), an emptied .gcda tree for a training that
+// exercised nothing (exit 4), and `"workloads_fingerprint": 3` in the metadata crashed it
+// with a json type_error. Each is now a stale profile, named, and regenerated.
+TEST(Nightly, ReuseRegeneratesACorruptOrIncompleteStoredProfile) {
+  fs::path project = small_project("gcc");
+  ASSERT_FALSE(build(project, {"--no-bench"}).empty());
+  fs::path tree = project / ".pgo" / "profiles" / "calc" / "gcc.gcda.d";
+  fs::path metadata = project / ".pgo" / "profiles" / "calc" / "gcc.json";
+  auto stored_gcda = [&] {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(tree))
+      if (e.path().extension() == ".gcda") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+  };
+  auto regenerated_because = [&](const std::string& needle) {
+    json again = build(project, {"--no-bench", "--reuse"});
+    ASSERT_FALSE(again.empty());
+    EXPECT_EQ(again["profiles"][0]["profile"]["source"], "trained");
+    std::string why = again["profiles"][0]["profile"]["source_reason"].get<std::string>();
+    EXPECT_NE(why.find("stale"), std::string::npos) << why;
+    EXPECT_NE(why.find(needle), std::string::npos) << why;
+    EXPECT_FALSE(reused(again, "train"));
+  };
+
+  std::vector<fs::path> files = stored_gcda();
+  ASSERT_FALSE(files.empty());
+  std::string bytes = read_file(files[0]);
+  write_text(files[0], bytes.substr(0, bytes.size() / 2));
+  regenerated_because("the stored profile " + tree.string() + " is corrupt: " + files[0].string());
+
+  for (const fs::path& f : stored_gcda()) fs::remove(f);
+  regenerated_because("the stored profile " + tree.string() + " is incomplete: it holds no functions");
+
+  json meta = read_json(metadata);
+  meta["workloads_fingerprint"] = 3;
+  write_text(metadata, meta.dump(2));
+  regenerated_because(metadata.string() + ": corrupt profile metadata: key 'workloads_fingerprint' is number");
   fs::remove_all(project.parent_path());
 }
 

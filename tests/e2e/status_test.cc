@@ -2,6 +2,13 @@
 // fresh after a build; a comment or cold-function edit stays fresh; a hot-function edit is
 // reported per function and makes it stale; flag and toolchain drift; corrupt store files;
 // --cost measuring a stale profile against a fresh one.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <regex>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -203,6 +210,45 @@ TEST_P(Status, CorruptStoreFilesAreNamedAndStale) {
   p = status(1);
   EXPECT_EQ(p["missing"], true);
   EXPECT_THAT(p["reasons"].dump(), HasSubstr("no stored profile"));
+}
+
+// Issue 15 item 7: `pgo status` failed while a build ran ("another pgo ... is working") and
+// on a read-only store ("cannot open .pgo/lock: Read-only file system"). Reading needs no
+// lock; the current code is then built in a temporary directory, removed afterwards.
+TEST(StatusWithoutTheLock, ReadsBesideARunningBuildAndOnAReadOnlyStore) {
+  fs::path project = copy_example("c-cmake");
+  replace_once(project / "pgo.yaml", "toolchains: [gcc, clang]", "toolchains: [gcc]");
+  PgoRun build = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  fs::path store = project / ".pgo";
+  auto expect_fresh_built_elsewhere = [&](const std::string& why) {
+    PgoRun run;
+    json p = status_profile(project, 0, {}, &run);
+    EXPECT_EQ(p["stale"], false) << p.dump(2);
+    EXPECT_EQ(p["function_match"], 1.0) << p.dump(2);
+    EXPECT_THAT(run.err, HasSubstr(why));
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(run.err, m, std::regex("building the current code in (\\S+) ")));
+    EXPECT_FALSE(fs::exists(m[1].str())) << m[1].str() << " left behind";
+  };
+  {
+    // A running build holds .pgo/lock; this test takes it the way pgo does.
+    int fd = ::open((store / "lock").c_str(), O_RDWR | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+    expect_fresh_built_elsewhere("another pgo (pid ");
+    EXPECT_FALSE(fs::exists(store / "build" / "gcc" / "status-instrumented"));
+    PgoRun cost = run_pgo({"status", "-C", project.string(), "--cost"});  // --cost trains: it waits its turn
+    EXPECT_EQ(cost.exit_code, 2) << cost.err;
+    EXPECT_THAT(cost.err, HasSubstr("another pgo (pid "));
+    ::close(fd);
+  }
+  {
+    Mount ro(store.string(), store, nullptr, MS_BIND | MS_RDONLY, "");
+    if (!ro.ok()) GTEST_SKIP() << "cannot bind-mount read-only here: " << ro.error();
+    expect_fresh_built_elsewhere((store / "lock").string() + ": Read-only file system");
+  }
+  fs::remove_all(project.parent_path());
 }
 
 INSTANTIATE_TEST_SUITE_P(Toolchains, Status, ::testing::Values("gcc", "clang"),

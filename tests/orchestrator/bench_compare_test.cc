@@ -171,6 +171,11 @@ TEST(BenchCompare, NotAReportIsAUsageError) {
     EXPECT_NE(std::string(e.what()).find("OLD"), std::string::npos);
   }
   EXPECT_THROW(compare_reports(report({}), report({json{{"target", "x"}}})), Error);
+  // Wrong-typed fields are usage errors too, not nlohmann type_errors (issue 15 item 3).
+  json metric_number = result("gcc", "fib", times(1.0));
+  metric_number["metric"] = 3;
+  EXPECT_THROW(compare_reports(report({}), report({metric_number})), Error);
+  EXPECT_THROW(compare_reports(json{{"schema", 1}}, report({})), Error);
 }
 
 // --- Gates --------------------------------------------------------------------------

@@ -106,6 +106,13 @@ TEST(Manifest, RejectsCorruptMissingAndEscapingFiles) {
   nlohmann::json j = manifest_to_json(manifest(1, 2));
   j.erase("instrumented");
   expect_usage(j.dump(), "malformed");
+  // Wrong-typed fields name the field (they were nlohmann's "type must be string, but is number").
+  j = manifest_to_json(manifest(1, 2));
+  j["workloads_fingerprint"] = 3;
+  expect_usage(j.dump(), "malformed shard manifest: key 'workloads_fingerprint' is number, expected a string");
+  j = manifest_to_json(manifest(1, 2));
+  j["runs"][0]["weight"] = -1;
+  expect_usage(j.dump(), "key 'runs[0].weight' is number, expected a non-negative integer");
   j = manifest_to_json(manifest(1, 2));
   j["shard"] = "3/2";
   expect_usage(j.dump(), "K must be between 1 and N");

@@ -119,6 +119,14 @@ TEST(FlagDrift, BuildTypeConfigureArgsAndGeneratedFlags) {
   EXPECT_THAT(flag_drift(then, now), ElementsAre("build_type: Release -> (none)"));
 }
 
+// Issue 15 item 11: a hand-edited null or number read "configure_args: order changed: [] -> []".
+TEST(FlagDrift, TypeOnlyChangesShowTheJson) {
+  json now = {{"configure_args", json::array()}, {"env", json::array({"1"})}, {"order", json::array({"a", "b"})}};
+  json then = {{"configure_args", nullptr}, {"env", json::array({1})}, {"order", json::array({"b", "a"})}};
+  EXPECT_THAT(flag_drift(then, now), ElementsAre("configure_args: changed: (none) -> []", "env: changed: [1] -> [\"1\"]",
+                                                 "order: order changed: [b a] -> [a b]"));
+}
+
 TEST(SourceDrift, ModifiedAddedRemovedSorted) {
   std::map<std::string, std::string> now = {{"a.c", "1"}, {"b.c", "changed"}, {"d.c", "4"}};
   std::vector<FileChange> changes = source_drift(metadata()["sources"]["files"], now);
@@ -543,6 +551,29 @@ TEST_F(MetadataFile, RejectsCorruptTruncatedAndForeignFiles) {
   bad_files["sources"]["files"] = "all";
   EXPECT_THAT(error_of(bad_files.dump()), HasSubstr("key 'sources.files' is string"));
   EXPECT_THROW(read_profile_metadata(dir_ / "absent.json"), Error);
+}
+
+// Issue 15 item 3: `"workloads_fingerprint": 3` crashed `pgo build --reuse` with a json
+// type_error (an internal error). Every field pgo reads back is now checked on reading.
+TEST_F(MetadataFile, WrongTypedFieldsNameTheFileAndTheField) {
+  auto with = [](const std::string& pointer, const json& value) {
+    json m = metadata();
+    m[json::json_pointer(pointer)] = value;
+    return m.dump();
+  };
+  EXPECT_THAT(error_of(with("/workloads_fingerprint", 3)),
+              HasSubstr("corrupt profile metadata: key 'workloads_fingerprint' is number, expected a string"));
+  EXPECT_THAT(error_of(with("/speedup", "fast")), HasSubstr("key 'speedup' is string, expected a number"));
+  EXPECT_THAT(error_of(with("/sources/files/src~1a.c", 7)), HasSubstr("key 'sources.files.src/a.c' is number"));
+  EXPECT_THAT(error_of(with("/dependencies", json::array())), HasSubstr("key 'dependencies' is array"));
+  EXPECT_THAT(error_of(with("/dependencies/modules/golang.org~1x~1sys", true)),
+              HasSubstr("key 'dependencies.modules.golang.org/x/sys' is boolean, expected a string"));
+  EXPECT_THAT(error_of(with("/created", 1700000000)), HasSubstr("key 'created' is number, expected a string"));
+  // Absent or null optional fields are fine.
+  json m = metadata();
+  m.erase("workloads_fingerprint");
+  m["speedup"] = nullptr;
+  EXPECT_NO_THROW(read_profile_metadata(write(m.dump())));
 }
 
 // Issue 11 §5: "runs 0.970x as fast" over intervals of ±30% said more than the data did.

@@ -127,6 +127,22 @@ TEST(ConfigTest, FullFileSetsEveryField) {
   EXPECT_EQ(c.store_dir, "build/.pgo-store");
 }
 
+// Issue 15 item 4: loading ignored signals. The checkpoint (throw_if_interrupted in pgo) is
+// called while yaml-cpp parses, and what it throws comes out as it is.
+TEST(ConfigTest, TheCheckpointCanStopTheParseOfALargeFile) {
+  std::string text = kBase;
+  for (int i = 0; text.size() < 1'000'000; ++i) text += "  - name: w" + std::to_string(i) + "\n    run: [app]\n";
+  int calls = 0;
+  EXPECT_NO_THROW(parse_config(text, "/p/pgo.yaml", [&] { ++calls; }));
+  EXPECT_GT(calls, 1'000'000 / (64 * 1024));  // at least once per 64 KiB of text
+  try {
+    parse_config(text, "/p/pgo.yaml", [] { throw Error(ExitCode::kInterrupted, "interrupted by SIGTERM"); });
+    ADD_FAILURE() << "the checkpoint's exception was lost";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kInterrupted) << e.what();
+  }
+}
+
 TEST(ConfigTest, RelativePathBecomesAbsolute) {
   Config c = parse_config(kBase, "sub/pgo.yaml");
   EXPECT_TRUE(c.file.is_absolute());

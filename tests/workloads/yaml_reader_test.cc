@@ -68,5 +68,20 @@ TEST(YamlReader, DocumentCounts) {
   EXPECT_THAT(error_of("a: 1\n,\n"), HasSubstr("f.yaml:2:1: YAML syntax error: end of map not found"));
 }
 
+// Issue 15 item 11: yaml-cpp's nesting limit reached the user as "bad file".
+TEST(YamlReader, DeepNestingSaysSo) {
+  for (const std::string& text : {std::string(100000, '[') + std::string(100000, ']'),
+                                  [] {
+                                    std::string maps = "a: ";
+                                    for (int i = 0; i < 5000; ++i) maps += "{a: ";
+                                    return maps + "1" + std::string(5000, '}');
+                                  }()}) {
+    std::string message = error_of(text);
+    EXPECT_THAT(message, HasSubstr("YAML syntax error: collections nested "));
+    EXPECT_THAT(message, HasSubstr("levels deep, beyond the parser's limit"));
+    EXPECT_THAT(message, ::testing::Not(HasSubstr("bad file")));
+  }
+}
+
 }  // namespace
 }  // namespace pgo::yaml
