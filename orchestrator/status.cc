@@ -108,6 +108,10 @@ class ToolchainStatus {
     std::unique_ptr<ProfileFormat> format;
     BuildResult current;
     bool built = false;
+    // Built as the profiles' recipe builds its instrumented binaries (with LTO, function
+    // identities can differ: Rust's fat LTO renames codegen units). One build serves every
+    // target, so the first profile's recipe stands for all; they come from one build.
+    const Recipe recipe = recorded_recipe(readable.front().second);
     auto build_current = [&] {
       if (built) return;
       progress_.stage(tc, "build instrumented (current code)");
@@ -115,6 +119,7 @@ class ToolchainStatus {
         FormatContext fctx{runner_, request.build_dir, scratch_.raw_profiles_dir(tc, "status-"), threads};
         format = adapters_.profile_format(toolchain, fctx);
         request.flags = format->instrument_flags(request);
+        if (recipe.has("lto")) append_flags(request.flags, lto_flags(config_, toolchain));
         current = build_system_->build(request);
         if (links_threads(current) == threads) break;  // else once more with atomic counters, as the build does
       }
