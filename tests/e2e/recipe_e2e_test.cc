@@ -14,6 +14,36 @@ using nlohmann::json;
 namespace pgo::e2e {
 namespace {
 
+// Copies of the examples with short instruction-counted workloads.
+fs::path c_cmake_project() {
+  fs::path project = copy_example("c-cmake");
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc, clang]\nworkloads:\n"
+             "  - name: fib\n    run: [\"${bin:calc}\", \"${project}/scripts/fib.calc\", \"22\"]\n"
+             "  - name: sort\n    run: [\"${bin:calc}\", \"${project}/scripts/sort.calc\", \"5000\"]\n"
+             "bench:\n  metric: instructions\n");
+  return project;
+}
+
+fs::path rust_cargo_project() {
+  fs::path project = copy_example("rust-cargo");
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cargo\n  source_dir: .\n  bins: [rvm]\n  profile: release\n"
+             "toolchains: [rust]\nworkloads:\n"
+             "  - name: fib\n    run: [\"${bin:rvm}\", \"fib\", \"20\"]\n"
+             "bench:\n  metric: instructions\n");
+  return project;
+}
+
+// Every result measured, and the optimized binary's output equal to the baseline's.
+void expect_measured_and_equal(const json& report) {
+  ASSERT_FALSE(report["results"].empty()) << report.dump(2);
+  for (const json& r : report["results"]) {
+    EXPECT_FALSE(r["failed"].get<bool>()) << r.dump(2);
+    EXPECT_TRUE(r["outputs_match"].get<bool>()) << r.dump(2);
+  }
+}
+
 // "bolt: N of M functions profiled" -> N (0 when absent).
 size_t bolt_profiled(const json& profile) {
   if (!profile.contains("post_link") || profile["post_link"].empty()) return 0;
@@ -34,20 +64,11 @@ void expect_bolted(const fs::path& project, const std::string& toolchain, const 
   json manifest = read_json(project / ".pgo/build" / toolchain / "manifest.json");
   const std::string optimized = manifest["builds"]["optimized"]["executables"][target].get<std::string>();
   EXPECT_NE(optimized.find("/bolt/"), std::string::npos) << manifest.dump(2);
-  ASSERT_FALSE(report["results"].empty());
-  for (const json& r : report["results"]) {
-    EXPECT_FALSE(r["failed"].get<bool>()) << r.dump(2);
-    EXPECT_TRUE(r["outputs_match"].get<bool>()) << r.dump(2);
-  }
+  expect_measured_and_equal(report);
 }
 
 TEST(RecipeE2e, BoltOnCCmakeWithGccAndClang) {
-  fs::path project = copy_example("c-cmake");
-  write_text(project / "pgo.yaml",
-             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc, clang]\nworkloads:\n"
-             "  - name: fib\n    run: [\"${bin:calc}\", \"${project}/scripts/fib.calc\", \"22\"]\n"
-             "  - name: sort\n    run: [\"${bin:calc}\", \"${project}/scripts/sort.calc\", \"5000\"]\n"
-             "bench:\n  metric: instructions\n");
+  fs::path project = c_cmake_project();
   PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+bolt"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.err.find("bolt optimize"), std::string::npos) << run.err;  // the stages show as they run
@@ -59,12 +80,7 @@ TEST(RecipeE2e, BoltOnCCmakeWithGccAndClang) {
 }
 
 TEST(RecipeE2e, BoltOnRustCargo) {
-  fs::path project = copy_example("rust-cargo");
-  write_text(project / "pgo.yaml",
-             "version: 1\nbuild:\n  system: cargo\n  source_dir: .\n  bins: [rvm]\n  profile: release\n"
-             "toolchains: [rust]\nworkloads:\n"
-             "  - name: fib\n    run: [\"${bin:rvm}\", \"fib\", \"20\"]\n"
-             "bench:\n  metric: instructions\n");
+  fs::path project = rust_cargo_project();
   PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+bolt"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   expect_bolted(project, "rust", "rvm");
@@ -78,11 +94,7 @@ void expect_fresh(const fs::path& project, const std::string& toolchain) {
 }
 
 TEST(RecipeE2e, LtoOnCCmakeWithGccAndClang) {
-  fs::path project = copy_example("c-cmake");
-  write_text(project / "pgo.yaml",
-             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc, clang]\nworkloads:\n"
-             "  - name: fib\n    run: [\"${bin:calc}\", \"${project}/scripts/fib.calc\", \"22\"]\n"
-             "bench:\n  metric: instructions\n");
+  fs::path project = c_cmake_project();
   PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+lto"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   for (const auto& [tc, flag] : {std::pair<std::string, std::string>{"gcc", "-flto=auto"}, {"clang", "-flto=thin"}}) {
@@ -97,19 +109,11 @@ TEST(RecipeE2e, LtoOnCCmakeWithGccAndClang) {
   EXPECT_NE(read_json(project / ".pgo/build/clang/manifest.json")["builds"]["optimized"].dump().find("-fuse-ld=lld"),
             std::string::npos);  // ThinLTO links with lld
   json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
-  for (const json& r : report["results"]) {
-    EXPECT_FALSE(r["failed"].get<bool>()) << r.dump(2);
-    EXPECT_TRUE(r["outputs_match"].get<bool>()) << r.dump(2);
-  }
+  expect_measured_and_equal(report);
 }
 
 TEST(RecipeE2e, LtoOnRustCargoThroughTheCargoProfile) {
-  fs::path project = copy_example("rust-cargo");
-  write_text(project / "pgo.yaml",
-             "version: 1\nbuild:\n  system: cargo\n  source_dir: .\n  bins: [rvm]\n  profile: release\n"
-             "toolchains: [rust]\nworkloads:\n"
-             "  - name: fib\n    run: [\"${bin:rvm}\", \"fib\", \"20\"]\n"
-             "bench:\n  metric: instructions\n");
+  fs::path project = rust_cargo_project();
   PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+lto"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   const std::string log = read_file(project / ".pgo/build/rust/optimized/pgo-build.log");
