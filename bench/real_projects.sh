@@ -6,8 +6,9 @@
 # shared CI runner.
 #
 # Usage: bench/real_projects.sh [--metric time|instructions|both] [-j N] [--toolchain NAME]...
-#                               [--keep DIR] [PROJECT...]
+#                               [--recipe NAME]... [--keep DIR] [PROJECT...]
 #   PROJECT   names with a bench/real-projects/<name>.pgo.yaml (default: all of them)
+#   --recipe  build each project with each of these recipes (default: pgo), in its own copy
 #   --keep    scratch directory to use and keep (default: a new temporary one, removed at the end)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,13 +18,15 @@ jobs=2
 keep=
 pgo_args=()
 projects=()
+recipes=()
 while (($#)); do
   case $1 in
     --metric) metric=$2; shift 2 ;;
     -j) jobs=$2; shift 2 ;;
     --toolchain) pgo_args+=(--toolchain "$2"); shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --recipe) recipes+=("$2"); shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) projects+=("$1"); shift ;;
   esac
 done
@@ -31,6 +34,7 @@ done
 if ((${#projects[@]} == 0)); then
   for f in "$root"/bench/real-projects/*.pgo.yaml; do projects+=("$(basename "$f" .pgo.yaml)"); done
 fi
+((${#recipes[@]})) || recipes=(pgo)
 scratch=${keep:-$(mktemp -d /tmp/pgo-real-projects.XXXXXX)}
 mkdir -p "$scratch"
 [[ -n $keep ]] || trap 'rm -rf "$scratch"' EXIT
@@ -47,39 +51,42 @@ prepare() {
 }
 
 run_one() {
-  local name=$1 src dir
+  local name=$1 recipe=$2 src dir
   src=$("$root/scripts/real-projects.sh" --dir "$name")
-  dir="$scratch/$name"
+  dir="$scratch/$name-$recipe"
   rm -rf "$dir"
   cp -a "$src" "$dir"
   cp "$root/bench/real-projects/$name.pgo.yaml" "$dir/pgo.yaml"
   prepare "$name" "$dir"
   local start=$SECONDS status=0
-  "$pgo" build -C "$dir" --metric "$metric" --json "${pgo_args[@]}" >"$scratch/$name.json" 2>"$scratch/$name.log" || status=$?
-  echo "$name: pgo build exit $status in $((SECONDS - start)) s (log $scratch/$name.log)" >&2
+  "$pgo" build -C "$dir" --metric "$metric" --recipe "$recipe" --json "${pgo_args[@]}" >"$scratch/$name-$recipe.json" \
+    2>"$scratch/$name-$recipe.log" || status=$?
+  echo "$name ($recipe): pgo build exit $status in $((SECONDS - start)) s (log $scratch/$name-$recipe.log)" >&2
 }
 
 running=0
 for name in "${projects[@]}"; do
-  run_one "$name" &
-  running=$((running + 1))
-  if ((running >= jobs)); then wait -n || true; running=$((running - 1)); fi
+  for recipe in "${recipes[@]}"; do
+    run_one "$name" "$recipe" &
+    running=$((running + 1))
+    if ((running >= jobs)); then wait -n || true; running=$((running - 1)); fi
+  done
 done
 wait
 
-printf '\n%-16s %-6s %-16s %-12s %14s %14s %9s %21s %8s %s\n' project toolchain workload metric baseline \
+printf '\n%-26s %-6s %-16s %-12s %14s %14s %9s %21s %8s %s\n' project toolchain workload metric baseline \
   optimized speedup "95% CI" "half-w" verdict
-for name in "${projects[@]}"; do
-  report="$scratch/$name.json"
+for name in "${projects[@]}"; do for recipe in "${recipes[@]}"; do
+  report="$scratch/$name-$recipe.json"
   if ! jq -e .results "$report" >/dev/null 2>&1; then
-    echo "$name: no report (see $scratch/$name.log: $(tail -1 "$scratch/$name.log" 2>/dev/null))"
+    echo "$name ($recipe): no report (see $scratch/$name-$recipe.log: $(tail -1 "$scratch/$name-$recipe.log" 2>/dev/null))"
     continue
   fi
-  jq -r --arg p "$name" '.results[] | [$p, .toolchain, .workload, .metric,
+  jq -r --arg p "$name $recipe" '.results[] | [$p, .toolchain, .workload, .metric,
       (.baseline.median // .baseline.median_s // 0), (.optimized.median // .optimized.median_s // 0),
       .speedup, .speedup_ci95[0], .speedup_ci95[1], (.ci_half_width // 0), .verdict] | @tsv' "$report" |
     while IFS=$'\t' read -r p tc w m b o s lo hi hw v; do
-      printf '%-16s %-6s %-16s %-12s %14.6g %14.6g %8.4fx [%8.4f, %8.4f] %7.3f%% %s\n' "$p" "$tc" "$w" "$m" "$b" "$o" \
+      printf '%-26s %-6s %-16s %-12s %14.6g %14.6g %8.4fx [%8.4f, %8.4f] %7.3f%% %s\n' "$p" "$tc" "$w" "$m" "$b" "$o" \
         "$s" "$lo" "$hi" "$(echo "$hw * 100" | bc -l)" "$v"
     done
-done
+done; done
