@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orchestrator/report/json.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/hash.h"
@@ -75,15 +76,7 @@ void write_build_manifest(const fs::path& file, const BuildManifest& m) {
   json j = {{"schema", kBuildManifestSchema},
             {"created", m.created},
             {"build_system", m.build_system},
-            {"toolchain",
-             {{"name", t.name},
-              {"compiler_id", t.compiler_id},
-              {"version", t.compiler_version},
-              {"tool", t.tool.string()},
-              {"c_compiler", t.c_compiler.string()},
-              {"cxx_compiler", t.cxx_compiler.string()},
-              {"profile_format", t.profile_format},
-              {"profile_version", t.profile_version}}},
+            {"toolchain", toolchain_to_json(t)},
             {"builds", builds}};
   write_file_atomic(file, j.dump(2) + "\n");
 }

@@ -86,18 +86,22 @@ nlohmann::json workload_result_to_json(const WorkloadResult& r) {
   return j;
 }
 
+nlohmann::json toolchain_to_json(const Toolchain& t) {
+  return {{"name", t.name},
+          {"compiler_id", t.compiler_id},
+          {"version", t.compiler_version},
+          {"tool", t.tool.string()},
+          {"c_compiler", t.c_compiler.string()},
+          {"cxx_compiler", t.cxx_compiler.string()},
+          {"profile_format", t.profile_format},
+          {"profile_version", t.profile_version}};
+}
+
 nlohmann::json report_to_json(const Report& report) {
   json toolchains = json::array();
   for (const auto& t : report.toolchains) {
-    toolchains.push_back({{"name", t.name},
-                          {"compiler_id", t.compiler_id},
-                          {"version", t.compiler_version},
-                          {"tool", t.tool.string()},
-                          {"c_compiler", t.c_compiler.string()},
-                          {"cxx_compiler", t.cxx_compiler.string()},
-                          {"profile_format", t.profile_format},
-                          {"profile_version", t.profile_version},
-                          {"geomean_speedup", report.geomean_speedup(t.name)}});
+    toolchains.push_back(toolchain_to_json(t));
+    toolchains.back()["geomean_speedup"] = report.geomean_speedup(t.name);
     json by_metric = json::object();  // one geometric mean per metric, never mixed
     for (const auto& m : report.metrics(t.name)) by_metric[m] = report.geomean_speedup(t.name, m);
     toolchains.back()["geomean_speedups"] = by_metric;
