@@ -281,6 +281,7 @@ Report run_build(const Config& config, const BuildOptions& options, ProcessRunne
   StoreLock lock(store.root());
   store.check_writable();
   store.remove_interrupted_writes();
+  store.write_gitignore();
   try {
     for (const auto& spec : select_toolchains(config, options.toolchains)) {
       ToolchainPipeline(config, options, spec, runner, progress, report, store, adapters).run();

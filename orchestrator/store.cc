@@ -173,6 +173,16 @@ fs::path ProfileStore::save(const std::string& target, const std::string& toolch
   return dest;
 }
 
+void ProfileStore::write_gitignore() const {
+  const fs::path file = root_ / ".gitignore";
+  std::error_code ec;
+  if (fs::exists(file, ec)) return;
+  write_file_atomic(file,
+                    "# Written by pgo: commit profiles/ (the profiles and their metadata); the rest is\n"
+                    "# working state that every build rewrites (docs/ci.md, \"What to commit\").\n"
+                    "/build/\n/runs/\n/reports/\n/lock\n");
+}
+
 void ProfileStore::check_writable() const {
   for (const fs::path& dir : {root_ / "profiles", reports_dir()}) {
     std::error_code ec;

@@ -80,6 +80,10 @@ class ProfileStore {
   // Writes report.json to reports/<stamp>/ and reports/latest/; returns the first path.
   std::filesystem::path save_report(const nlohmann::json& report, const std::string& stamp) const;
 
+  // Writes .pgo/.gitignore unless one is there (a user's own is kept): the working state
+  // (build/, runs/, reports/, lock) is never committed, the profiles are (docs/ci.md).
+  void write_gitignore() const;
+
   // Proves that profiles/ and reports/ can be written (or, while they do not exist, the
   // store's root, where they will be created), so that a read-only or misplaced store
   // fails at the start of a build rather than at its end. Creates nothing.

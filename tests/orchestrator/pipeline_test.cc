@@ -64,6 +64,7 @@ class PipelineTest : public ::testing::Test {
 TEST_F(PipelineTest, BuildsBaselineInstrumentedOptimizedThenStores) {
   Report report = build();
   EXPECT_EQ(world_.builds, (std::vector<std::string>{"baseline", "instrumented", "optimized"}));
+  EXPECT_TRUE(fs::exists(dir_ / ".pgo/.gitignore"));  // the working state stays out of git
   // The smoke run, then the other workload: each run once, with the instrumented binary.
   ASSERT_EQ(world_.runs.size(), 2u);
   EXPECT_EQ(world_.runs[0].back(), "one");

@@ -263,6 +263,20 @@ TEST_F(StoreKillTest, DirectoryProfileIsAlwaysACompleteTree) {
   });
 }
 
+TEST_F(StoreTest, TheGitignoreKeepsWorkingStateOutAndProfilesIn) {
+  ProfileStore store(dir_ / ".pgo");
+  fs::create_directories(store.root());
+  store.write_gitignore();
+  const std::string text = read_file(store.root() / ".gitignore");
+  for (const char* ignored : {"/build/\n", "/runs/\n", "/reports/\n", "/lock\n"})
+    EXPECT_NE(text.find(ignored), std::string::npos) << ignored << " in\n" << text;
+  EXPECT_EQ(text.find("\n/profiles"), std::string::npos) << text;
+  // A user's own file is kept.
+  write_file_atomic(store.root() / ".gitignore", "mine\n");
+  store.write_gitignore();
+  EXPECT_EQ(read_file(store.root() / ".gitignore"), "mine\n");
+}
+
 TEST_F(StoreTest, HashesSourcesButNotStoreOrBuildTrees) {
   write_file_atomic(dir_ / "CMakeLists.txt", "project(x)");
   write_file_atomic(dir_ / "src/main.c", "int main(){}");
