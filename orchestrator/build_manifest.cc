@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "orchestrator/report/json.h"
+#include "orchestrator/stored_profile.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/hash.h"
@@ -15,19 +16,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-// A gcda profile is a directory: its digest covers every file's relative path and content.
-std::string profile_digest(const fs::path& profile) {
-  if (profile.empty() || !fs::exists(profile)) return "";
-  if (!fs::is_directory(profile)) return sha256_file(profile);
-  std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(profile))
-    if (e.is_regular_file()) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  std::string listing;
-  for (const auto& f : files) listing += fs::relative(f, profile).string() + " " + sha256_file(f) + "\n";
-  return sha256_hex(listing);
-}
 
 json build_json(const ManifestBuild& b) {
   json executables = json::object();
@@ -65,7 +53,9 @@ ManifestBuild manifest_build(const fs::path& build_dir, const BuildResult& resul
   b.executables = executables_by_target(result);
   b.flags = flags;
   b.profile = profile;
-  b.profile_sha256 = profile_digest(profile);
+  std::error_code ec;
+  // The store's digest (a gcda tree's covers every file's relative path and content).
+  b.profile_sha256 = profile.empty() || !fs::exists(profile, ec) ? "" : profile_digest(profile);
   return b;
 }
 
