@@ -173,6 +173,23 @@ fs::path ProfileStore::save(const std::string& target, const std::string& toolch
   return dest;
 }
 
+std::vector<std::pair<fs::path, uintmax_t>> ProfileStore::clean(bool with_profiles) const {
+  std::vector<std::pair<fs::path, uintmax_t>> removed;
+  std::vector<fs::path> dirs = {root_ / "build", root_ / "runs", reports_dir()};
+  if (with_profiles) dirs.push_back(root_ / "profiles");
+  for (const fs::path& dir : dirs) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) continue;
+    uintmax_t bytes = 0;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+      if (it->is_regular_file(ec)) bytes += it->file_size(ec);
+    fs::remove_all(dir);  // throws naming the path when it cannot
+    removed.push_back({dir, bytes});
+  }
+  return removed;
+}
+
 void ProfileStore::write_gitignore() const {
   const fs::path file = root_ / ".gitignore";
   std::error_code ec;

@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +81,11 @@ class ProfileStore {
 
   // Writes report.json to reports/<stamp>/ and reports/latest/; returns the first path.
   std::filesystem::path save_report(const nlohmann::json& report, const std::string& stamp) const;
+
+  // `pgo clean`: removes the working state (build/, runs/, reports/) and, with
+  // `with_profiles`, profiles/ too. Call with the StoreLock held. Returns each directory
+  // removed with the bytes it held.
+  std::vector<std::pair<std::filesystem::path, uintmax_t>> clean(bool with_profiles) const;
 
   // Writes .pgo/.gitignore unless one is there (a user's own is kept): the working state
   // (build/, runs/, reports/, lock) is never committed, the profiles are (docs/ci.md).

@@ -53,6 +53,25 @@ TEST(Cli, VersionAndHelp) {
   EXPECT_EQ(unknown.exit_code, 2);
 }
 
+// `pgo clean` removes the working state and keeps the profiles; --store removes them too.
+TEST(Cli, CleanKeepsTheProfilesUnlessAskedToRemoveThem) {
+  fs::path project = copy_example("c-cmake");
+  for (const char* dir : {"build/gcc/baseline", "runs/gcc/train", "reports/latest", "profiles/calc"})
+  {
+    fs::create_directories(project / ".pgo" / dir);
+    write_text(project / ".pgo" / dir / "file", "x");
+  }
+  PgoRun clean = run_pgo({"clean", "-C", project.string()});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_NE(clean.out.find("removed " + (project / ".pgo/build").string()), std::string::npos) << clean.out;
+  for (const char* dir : {"build", "runs", "reports"}) EXPECT_FALSE(fs::exists(project / ".pgo" / dir)) << dir;
+  EXPECT_TRUE(fs::exists(project / ".pgo/profiles/calc/file"));
+  PgoRun again = run_pgo({"clean", "-C", project.string(), "--store"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_FALSE(fs::exists(project / ".pgo/profiles"));
+  EXPECT_NE(run_pgo({"clean", "-C", project.string()}).out.find("nothing to clean"), std::string::npos);
+}
+
 TEST(Cli, UnknownOptionIsAUsageError) {
   PgoRun run = run_pgo({"build", "--frobnicate"});
   EXPECT_EQ(run.exit_code, 2);
