@@ -72,6 +72,13 @@ TEST(Cli, CleanKeepsTheProfilesUnlessAskedToRemoveThem) {
   EXPECT_NE(run_pgo({"clean", "-C", project.string()}).out.find("nothing to clean"), std::string::npos);
 }
 
+TEST(Cli, DoctorListsTheToolsWithVersionsOrPackages) {
+  PgoRun doctor = run_pgo({"doctor"});
+  EXPECT_EQ(doctor.exit_code, 0) << doctor.err;
+  EXPECT_NE(doctor.out.find("gcc               found   gcc"), std::string::npos) << doctor.out;
+  EXPECT_NE(doctor.out.find("--metric instructions "), std::string::npos) << doctor.out;
+}
+
 TEST(Cli, UnknownOptionIsAUsageError) {
   PgoRun run = run_pgo({"build", "--frobnicate"});
   EXPECT_EQ(run.exit_code, 2);
