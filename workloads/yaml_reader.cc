@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <exception>
 #include <istream>
 #include <sstream>
 #include <streambuf>
@@ -82,7 +83,9 @@ struct DocumentStarts : YAML::EventHandler {
 }  // namespace
 
 // `text` for yaml-cpp, 64 KiB at a time, with the reader's checkpoint before each piece: so a
-// signal stops the parse of a large file (the exception passes through yaml-cpp).
+// signal stops the parse of a large file. The checkpoint's exception ends the text instead of
+// passing through yaml-cpp (which then leaks its buffers); the caller rethrows it once
+// yaml-cpp has returned or thrown.
 class CheckpointedText : public std::streambuf {
  public:
   CheckpointedText(const std::string& text, const Reader& r) : text_(text), reader_(r) {}
@@ -90,8 +93,13 @@ class CheckpointedText : public std::streambuf {
  protected:
   int_type underflow() override {
     if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (next_ >= text_.size()) return traits_type::eof();
-    reader_.checkpoint();
+    if (next_ >= text_.size() || stopped_) return traits_type::eof();
+    try {
+      reader_.checkpoint();
+    } catch (...) {
+      stopped_ = std::current_exception();
+      return traits_type::eof();
+    }
     char* begin = const_cast<char*>(text_.data()) + next_;  // read only: no putback area
     size_t n = std::min<size_t>(64 * 1024, text_.size() - next_);
     setg(begin, begin, begin + n);
@@ -103,23 +111,27 @@ class CheckpointedText : public std::streambuf {
   const std::string& text_;
   const Reader& reader_;
   size_t next_ = 0;
+  std::exception_ptr stopped_;
+
+ public:
+  void rethrow_if_stopped() const {
+    if (stopped_) std::rethrow_exception(stopped_);
+  }
 };
 
 YAML::Node Reader::load_single_document(const std::string& text) const {
   YAML::Node root;
   DocumentStarts docs;
+  CheckpointedText whole(text, *this), again(text, *this);
   try {
-    CheckpointedText whole(text, *this);
     std::istream whole_in(&whole);
-    whole_in.exceptions(std::ios::badbit);  // the checkpoint's exception, not a silent bad stream
     root = YAML::Load(whole_in);
+    whole.rethrow_if_stopped();
     // Not YAML::LoadAll: yaml-cpp 0.7 meets a token no document can start with (a stray
     // ',' after a document) by returning an empty document without consuming it, forever.
     // Three documents at most tell all: a second one is an error, and a document that
     // starts where the previous one did means the parser is stuck on that token.
-    CheckpointedText again(text, *this);
     std::istream in(&again);
-    in.exceptions(std::ios::badbit);
     YAML::Parser parser(in);
     while (docs.starts.size() < 3 && parser.HandleNextDocument(docs)) {
       size_t n = docs.starts.size();
@@ -131,7 +143,10 @@ YAML::Node Reader::load_single_document(const std::string& text) const {
         throw YAML::ParserException(m, what + " where a document or a value should start");
       }
     }
+    again.rethrow_if_stopped();
   } catch (const YAML::Exception& e) {
+    whole.rethrow_if_stopped();  // a text cut short by the checkpoint reads as a parse error
+    again.rethrow_if_stopped();
     std::ostringstream out;
     out << file_ << ':' << std::max(e.mark.line, 0) + 1 << ':' << std::max(e.mark.column, 0) + 1
         << ": YAML syntax error: ";
