@@ -26,4 +26,13 @@ Flags lto_flags(const Config& config, const Toolchain& toolchain) {
                    (tc == "go" ? "): Go has no link-time optimization; use --recipe pgo" : "): pgo knows it for gcc, clang and rust"));
 }
 
+RecipeFlags recipe_flags(const Recipe& recipe, const Config& config, const Toolchain& toolchain,
+                         const std::vector<std::unique_ptr<PostLinkOptimizer>>& stages) {
+  RecipeFlags out;
+  if (recipe.has("lto")) out.instrumented = lto_flags(config, toolchain);
+  out.optimized = out.instrumented;
+  for (const auto& stage : stages) append_flags(out.optimized, stage->link_flags());
+  return out;
+}
+
 }  // namespace pgo

@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "orchestrator/build_manifest.h"
-#include "orchestrator/lto.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/report/exports.h"
 #include "orchestrator/report/json.h"
@@ -59,11 +58,10 @@ void ToolchainPipeline::run() {
     return build_system_->detect(store_.build_dir(tc, baseline_kind));
   });
   toolchain.name = tc;
-  recipe_flags_ = options_.recipe.has("lto") ? lto_flags(config_, toolchain) : Flags{};  // before any build
+  // Before any build: a recipe this toolchain cannot take is refused here.
   std::vector<std::unique_ptr<PostLinkOptimizer>> post_link_stages =
       adapters_.post_link(options_.recipe, toolchain, runner_, store_.toolchain_dir(tc));
-  optimized_extra_ = recipe_flags_;
-  for (const auto& stage : post_link_stages) append_flags(optimized_extra_, stage->link_flags());
+  recipe_flags_ = recipe_flags(options_.recipe, config_, toolchain, post_link_stages);
   std::vector<std::string> targets = select_targets();
   targets_ = targets;
   fingerprints_ = reuse::read_fingerprints(fingerprints_file());
@@ -85,7 +83,7 @@ void ToolchainPipeline::run() {
   toolchain.profile_version = format->format_version(toolchain);
   report_.toolchains.push_back(toolchain);
   request.flags = format->instrument_flags(request);
-  append_flags(request.flags, recipe_flags_);
+  append_flags(request.flags, recipe_flags_.instrumented);
   Flags instrument_flags = request.flags;
   ProfileSource source = obtain_profile(toolchain, request, *format);
   if (source.shard_written) return;  // `pgo train --shard`: the shard is the result
@@ -100,7 +98,7 @@ void ToolchainPipeline::run() {
   request.kind = optimized_kind;
   request.build_dir = store_.build_dir(tc, optimized_kind);
   request.flags = format->use_flags(merged.output, request);
-  append_flags(request.flags, optimized_extra_);
+  append_flags(request.flags, recipe_flags_.optimized);
   Flags use_flags = request.flags;
   BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_->build(request); });
   for (std::string& w : identical_libraries(baseline, optimized)) optimized.warnings.push_back(std::move(w));

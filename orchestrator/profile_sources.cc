@@ -50,7 +50,7 @@ std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(co
   use.build_dir = store_.build_dir(tc, use.kind);
   fs::path placeholder = store_.merged_dir(tc) / ("profile-0000000000000000" + format.merged_extension());
   Flags use_flags = format.use_flags(placeholder, use);
-  append_flags(use_flags, optimized_extra_);
+  append_flags(use_flags, recipe_flags_.optimized);
   nlohmann::json flags = flags_metadata(config_, request.flags, use_flags, placeholder);
   StoredProfileCheck check =
       check_stored_profile(config_, store_, targets_, toolchain, format, flags,

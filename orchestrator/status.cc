@@ -112,6 +112,7 @@ class ToolchainStatus {
     // identities can differ: Rust's fat LTO renames codegen units). One build serves every
     // target, so the first profile's recipe stands for all; they come from one build.
     const Recipe recipe = recorded_recipe(readable.front().second);
+    const Flags recipe_instrument_flags = recipe_flags(recipe, config_, toolchain, {}).instrumented;
     auto build_current = [&] {
       if (built) return;
       progress_.stage(tc, "build instrumented (current code)");
@@ -119,7 +120,7 @@ class ToolchainStatus {
         FormatContext fctx{runner_, request.build_dir, scratch_.raw_profiles_dir(tc, "status-"), threads};
         format = adapters_.profile_format(toolchain, fctx);
         request.flags = format->instrument_flags(request);
-        if (recipe.has("lto")) append_flags(request.flags, lto_flags(config_, toolchain));
+        append_flags(request.flags, recipe_instrument_flags);
         current = build_system_->build(request);
         if (links_threads(current) == threads) break;  // else once more with atomic counters, as the build does
       }
@@ -214,16 +215,15 @@ class ToolchainStatus {
     r.targets = config_.build.targets;
     r.kind = BuildKind::instrumented();
     r.build_dir = store_.build_dir(tc, r.kind);
+    const RecipeFlags extra =
+        recipe_flags(recipe, config_, detected_, adapters_.post_link(recipe, detected_, runner_, store_.toolchain_dir(tc)));
     Flags instrument = format->instrument_flags(r);
-    const Flags lto = recipe.has("lto") ? lto_flags(config_, detected_) : Flags{};
-    append_flags(instrument, lto);
+    append_flags(instrument, extra.instrumented);
     r.kind = BuildKind::optimized();
     r.build_dir = store_.build_dir(tc, r.kind);
     fs::path merged = store_.merged_dir(tc) / ("profile-0000000000000000" + format->merged_extension());
     Flags use = format->use_flags(merged, r);
-    append_flags(use, lto);
-    for (const auto& stage : adapters_.post_link(recipe, detected_, runner_, store_.toolchain_dir(tc)))
-      append_flags(use, stage->link_flags());
+    append_flags(use, extra.optimized);
     return flags_metadata(config_, instrument, use, merged);
   }
 

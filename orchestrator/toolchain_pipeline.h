@@ -13,6 +13,7 @@
 
 #include "orchestrator/adapter_factories.h"
 #include "orchestrator/fingerprints.h"
+#include "orchestrator/lto.h"
 #include "orchestrator/pipeline.h"
 #include "orchestrator/profile_quality.h"
 #include "orchestrator/store.h"
@@ -113,8 +114,7 @@ class ToolchainPipeline {
     std::string extension;
   };
   std::vector<StageProfile> post_link_profiles_;  // stored with the compiler's profile
-  Flags recipe_flags_;     // what the recipe adds to the instrumented and optimized builds (LTO)
-  Flags optimized_extra_;  // what it adds to the optimized build: those, and the post-link link flags
+  RecipeFlags recipe_flags_;  // what the recipe adds to the profile format's flags (orchestrator/lto.h)
   reuse::Fingerprints fingerprints_;  // .pgo/build/<toolchain>/fingerprints.json
 };
 
