@@ -1,7 +1,7 @@
 #include "orchestrator/bench/runner.h"
 
 #include <algorithm>
-#include <array>
+#include <map>
 #include <chrono>
 #include <optional>
 #include <random>
@@ -15,8 +15,7 @@
 namespace pgo::bench {
 namespace {
 
-constexpr int kBase = 0, kOpt = 1;
-const char* binary_name(int who) { return who == kBase ? "baseline" : "optimized"; }
+constexpr size_t kBase = 0;
 
 void validate(const BenchSettings& s) {
   if (s.warmup < 0) throw std::invalid_argument("bench: warmup must be >= 0");
@@ -71,50 +70,60 @@ std::vector<double> walls(const std::vector<RunSample>& samples) {
   return v;
 }
 
-// One benchmark of a pair; keeps the reference output and the first problems found.
-class PairBench {
+// One interleaved benchmark of several binaries; keeps the reference output and the first
+// problems found. Binary 0 is the baseline; the others are each compared with it.
+class VariantBench {
  public:
-  PairBench(ProcessRunner& runner, const ProcessSpec& base, const ProcessSpec& opt,
-            const BenchSettings& settings)
-      : runner_(runner), spec_{base, opt}, check_{settings.baseline_check, settings.optimized_check},
-        s_(settings), rng_(settings.seed) {
+  VariantBench(ProcessRunner& runner, const std::vector<Variant>& variants, const BenchSettings& settings,
+               std::vector<BenchResult>& results)
+      : runner_(runner), v_(variants), s_(settings), rng_(settings.seed), results_(results),
+        active_(variants.size(), true), samples_(variants.size()) {
     if (s_.compare_output) {
       std::filesystem::create_directories(s_.work_dir);
-      for (int who : {kBase, kOpt})
-        spec_[who].stdout_file = s_.work_dir / (std::string(binary_name(who)) + ".stdout");
+      for (Variant& v : v_) v.run.stdout_file = s_.work_dir / (v.name + ".stdout");
     }
   }
 
-  // Runs both binaries once in `order`; false when a run failed (result.failure says why).
-  bool round(std::array<int, 2> order, bool timed, int index, BenchResult& result) {
-    std::array<ProcessResult, 2> r;
-    std::array<RunOutput, 2> out;
-    for (int slot = 0; slot < 2; ++slot) {
-      const int who = order[slot];
+  // Runs every active binary once in `order`. A failing binary is left out of later rounds
+  // (its result says why; the baseline's failure ends the benchmark). True when every run
+  // of the round succeeded: only such a round is a timed round.
+  bool round(const std::vector<size_t>& order, bool timed, int index) {
+    std::vector<ProcessResult> r(v_.size());
+    std::vector<RunOutput> out(v_.size());
+    bool clean = true;
+    for (size_t who : order) {
       throw_if_interrupted();
-      r[who] = s_.compare_output ? run_bounded(who, out[who]) : runner_.run(spec_[who]);
-      if (r[who].spawn_failed || r[who].timed_out || r[who].signal != 0)
-        return fail(result, who, timed, index, r[who].describe());
-      if (check_[who] && !run_check(who, r[who], timed, index, result)) return false;
+      r[who] = s_.compare_output ? run_bounded(who, out[who]) : runner_.run(v_[who].run);
+      if (r[who].spawn_failed || r[who].timed_out || r[who].signal != 0) {
+        clean = false;
+        fail(who, timed, index, r[who].describe());
+        if (!active_[kBase] || !any_compared_active()) return false;
+        continue;
+      }
+      if (v_[who].check && !run_check(who, r[who], timed, index)) clean = false;
+      if (!active_[kBase] || !any_compared_active()) return false;  // nothing left to compare
     }
     // Exit statuses: the baseline's first one is the reference (a workload may exit 1 by design).
     if (!ref_exit_) ref_exit_ = r[kBase].exit_code;
     if (r[kBase].exit_code != *ref_exit_)
-      return fail(result, kBase, timed, index,
-                  r[kBase].describe() + ", but its first run exited " + std::to_string(*ref_exit_));
-    if (r[kOpt].exit_code != 0 && *ref_exit_ == 0)
-      return fail(result, kOpt, timed, index, r[kOpt].describe() + " (the baseline exits 0)");
-    if (s_.compare_output) {
-      result.outputs_compared = true;
-      check_output(kBase, r[kBase], out[kBase], timed, index, result);
-      check_output(kOpt, r[kOpt], out[kOpt], timed, index, result);
+      return fail(kBase, timed, index, r[kBase].describe() + ", but its first run exited " + std::to_string(*ref_exit_));
+    for (size_t who : order)
+      if (who != kBase && active_[who] && r[who].exit_code != 0 && *ref_exit_ == 0) {
+        clean = false;
+        fail(who, timed, index, r[who].describe() + " (the baseline exits 0)");
+      }
+    if (s_.compare_output) {  // the baseline first: its first run is the reference
+      check_output(kBase, r[kBase], out[kBase], timed, index);
+      for (size_t who : order)
+        if (who != kBase && active_[who]) check_output(who, r[who], out[who], timed, index);
     }
-    if (timed) {
-      for (int slot = 0; slot < 2; ++slot) {
-        const int who = order[slot];
+    if (timed && clean)
+      for (size_t slot = 0; slot < order.size(); ++slot) {
+        const size_t who = order[slot];
+        if (!active_[who]) continue;
         RunSample sample;
         sample.round = index;
-        sample.slot = slot;
+        sample.slot = static_cast<int>(slot);
         sample.wall_s = r[who].wall_s;
         sample.user_s = r[who].user_s;
         sample.sys_s = r[who].sys_s;
@@ -122,38 +131,65 @@ class PairBench {
         sample.exit_code = r[who].exit_code;
         samples_[who].push_back(sample);
       }
-    }
-    return true;
+    return clean;
   }
 
-  std::array<int, 2> random_order() {
-    return (rng_() & 1) ? std::array<int, 2>{kOpt, kBase} : std::array<int, 2>{kBase, kOpt};
+  // The active binaries in a seeded random order (Fisher-Yates); with two binaries, one draw
+  // decides whether the baseline goes first.
+  std::vector<size_t> random_order() {
+    std::vector<size_t> order;
+    for (size_t who = 0; who < v_.size(); ++who)
+      if (active_[who]) order.push_back(who);
+    for (size_t i = order.size(); i-- > 1;) std::swap(order[i], order[i - rng_() % (i + 1)]);
+    return order;
   }
 
-  const std::vector<RunSample>& samples(int who) const { return samples_[who]; }
-
- private:
-  static std::string label(int who, bool timed, int index) {
-    return std::string(binary_name(who)) + (timed ? " run " : " warm-up ") + std::to_string(index + 1);
-  }
-
-  bool fail(BenchResult& result, int who, bool timed, int index, const std::string& what) {
-    result.failed = true;
-    result.failure = label(who, timed, index) + " failed: " + what + "; command: " +
-                     shell_quote_for_display(spec_[who].argv);
+  bool active(size_t who) const { return active_[who]; }
+  bool any_compared_active() const {
+    for (size_t who = 1; who < v_.size(); ++who)
+      if (active_[who]) return true;
     return false;
   }
+  const std::vector<RunSample>& samples(size_t who) const { return samples_[who]; }
 
-  // The output check right after `who`'s run; false (and the failure recorded) when it failed.
-  bool run_check(int who, const ProcessResult& run, bool timed, int index, BenchResult& result) {
-    result.output_checked = true;
-    const std::string problem =
-        run_output_check(runner_, *check_[who], s_.work_dir / (std::string(binary_name(who)) + ".check.log"));
+ private:
+  // The result that `who`'s problems go to: a variant's own, or every one for the baseline.
+  template <typename F>
+  void for_results_of(size_t who, F&& f) {
+    for (size_t i = 1; i < v_.size(); ++i)
+      if (who == kBase || who == i) f(results_[i - 1]);
+  }
+
+  std::string label(size_t who, bool timed, int index) const {
+    return v_[who].name + (timed ? " run " : " warm-up ") + std::to_string(index + 1);
+  }
+
+  // Records the failure and leaves `who` out from now on.
+  void fail(size_t who, bool timed, int index, const std::string& what) {
+    const std::string failure =
+        label(who, timed, index) + " failed: " + what + "; command: " + shell_quote_for_display(v_[who].run.argv);
+    for_results_of(who, [&](BenchResult& r) {
+      if (r.failed) return;
+      r.failed = true;
+      r.failure = failure;
+    });
+    active_[who] = false;
+  }
+
+  // The output check right after `who`'s run; false (and `who` left out) when it failed.
+  bool run_check(size_t who, const ProcessResult& run, bool timed, int index) {
+    for_results_of(who, [](BenchResult& r) { r.output_checked = true; });
+    const std::string problem = run_output_check(runner_, *v_[who].check, s_.work_dir / (v_[who].name + ".check.log"));
     throw_if_interrupted();  // a check killed by Ctrl-C is no finding
     if (problem.empty()) return true;
-    result.failed = true;
-    result.failure = label(who, timed, index) + ": " + problem + " (the run itself: " + run.describe() +
-                     "; command: " + shell_quote_for_display(spec_[who].argv) + ")";
+    const std::string failure = label(who, timed, index) + ": " + problem + " (the run itself: " + run.describe() +
+                                "; command: " + shell_quote_for_display(v_[who].run.argv) + ")";
+    for_results_of(who, [&](BenchResult& r) {
+      if (r.failed) return;
+      r.failed = true;
+      r.failure = failure;
+    });
+    active_[who] = false;
     return false;
   }
 
@@ -165,11 +201,11 @@ class PairBench {
 
   // Runs `who` with its stdout through a BoundedOutput: the file keeps a head and a tail,
   // the hash covers it all, so a huge output is compared exactly without being stored.
-  ProcessResult run_bounded(int who, RunOutput& out) {
+  ProcessResult run_bounded(size_t who, RunOutput& out) {
     std::error_code ec;  // a stale file must not pass for this run's output
-    std::filesystem::remove(spec_[who].stdout_file, ec);
-    BoundedOutput output({spec_[who].stdout_file, {}});
-    ProcessSpec spec = spec_[who];
+    std::filesystem::remove(v_[who].run.stdout_file, ec);
+    BoundedOutput output({v_[who].run.stdout_file, {}});
+    ProcessSpec spec = v_[who].run;
     spec.stdout_file = output.target(0);
     ProcessResult r = runner_.run(spec);
     output.finish();
@@ -177,28 +213,26 @@ class PairBench {
     return r;
   }
 
-  void check_output(int who, const ProcessResult& r, const RunOutput& run_output, bool timed, int index,
-                    BenchResult& result) {
-    const std::filesystem::path& out = spec_[who].stdout_file;
+  void check_output(size_t who, const ProcessResult& r, const RunOutput& run_output, bool timed, int index) {
+    for_results_of(who, [](BenchResult& res) { res.outputs_compared = true; });
+    const std::filesystem::path& out = v_[who].run.stdout_file;
     const std::string& hash = run_output.sha256;
-    const std::filesystem::path reference = s_.work_dir / "baseline.reference.stdout";
+    const std::filesystem::path reference = s_.work_dir / (v_[kBase].name + ".reference.stdout");
     if (ref_hash_.empty()) {  // the first baseline run defines the expected output
       ref_hash_ = hash;
       ref_cut_ = run_output.cut;
       copy_or_empty(out, reference);
     }
-    if (!result.outputs_match) return;  // report only the first difference
+    if (reported_mismatch_[who]) return;  // report only the first difference
     std::string what;
     if (r.exit_code != *ref_exit_) {
       what = r.describe() + ", the baseline's exit status " + std::to_string(*ref_exit_);
     } else if (hash != ref_hash_) {
-      const std::filesystem::path kept =
-          s_.work_dir / (std::string(binary_name(who)) + ".mismatch.stdout");
+      const std::filesystem::path kept = s_.work_dir / (v_[who].name + ".mismatch.stdout");
       copy_or_empty(out, kept);
-      what = who == kBase
-                 ? "stdout differs from the baseline's first run, so the output is not "
-                   "deterministic (set compare_output: false for this workload)"
-                 : "stdout differs from the baseline's";
+      what = who == kBase ? "stdout differs from the baseline's first run, so the output is not "
+                            "deterministic (set compare_output: false for this workload)"
+                          : "stdout differs from the baseline's";
       what += " (compare " + reference.string() + " with " + kept.string();
       if (ref_cut_ || run_output.cut)
         what += "; they keep the first " + std::to_string(BoundedOutput::kHeadBytes >> 20) + " MiB and the last " +
@@ -208,8 +242,13 @@ class PairBench {
     } else {
       return;
     }
-    result.outputs_match = false;
-    result.mismatch = label(who, timed, index) + ": " + what;
+    reported_mismatch_[who] = true;
+    const std::string mismatch = label(who, timed, index) + ": " + what;
+    for_results_of(who, [&](BenchResult& res) {
+      if (!res.outputs_match) return;
+      res.outputs_match = false;
+      res.mismatch = mismatch;
+    });
   }
 
   static void copy_or_empty(const std::filesystem::path& from, const std::filesystem::path& to) {
@@ -220,14 +259,16 @@ class PairBench {
   }
 
   ProcessRunner& runner_;
-  std::array<ProcessSpec, 2> spec_;
-  std::array<std::optional<ProcessSpec>, 2> check_;
+  std::vector<Variant> v_;
   const BenchSettings& s_;
   std::mt19937_64 rng_;
+  std::vector<BenchResult>& results_;
+  std::vector<bool> active_;
+  std::vector<std::vector<RunSample>> samples_;
+  std::map<size_t, bool> reported_mismatch_;
   std::optional<int> ref_exit_;
   std::string ref_hash_;
   bool ref_cut_ = false;  // the reference output was larger than its stdout file keeps
-  std::array<std::vector<RunSample>, 2> samples_;
 };
 
 }  // namespace
@@ -242,75 +283,95 @@ const char* to_string(StopReason reason) {
   return "max_runs";
 }
 
-BenchResult bench_pair(ProcessRunner& runner, const ProcessSpec& baseline,
-                       const ProcessSpec& optimized, const BenchSettings& settings,
-                       const std::function<void(int, int)>& progress) {
+std::vector<BenchResult> bench_variants(ProcessRunner& runner, const std::vector<Variant>& variants,
+                                       const BenchSettings& settings, const std::function<void(int, int)>& progress) {
   validate(settings);
+  if (variants.size() < 2) throw std::invalid_argument("bench: a baseline and at least one other binary are needed");
   const std::function<double()> clock = settings.clock ? settings.clock : [] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   };
   const BootstrapSettings boot{settings.resamples, 0.95, settings.seed};
-  BenchResult result;
-  PairBench bench(runner, baseline, optimized, settings);
+  std::vector<BenchResult> results(variants.size() - 1);
+  VariantBench bench(runner, variants, settings, results);
   const double start = clock();
 
-  bool ok = true;
-  // Warm-ups alternate too, so neither binary always follows the other into a cold cache.
-  for (int i = 0; ok && i < settings.warmup; ++i) ok = bench.round(bench.random_order(), false, i, result);
+  // The benchmark goes on while the baseline and at least one other binary still run.
+  auto running = [&] { return bench.active(kBase) && bench.any_compared_active(); };
+  // Warm-ups are shuffled too, so no binary always follows another into a cold cache.
+  for (int i = 0; running() && i < settings.warmup; ++i) bench.round(bench.random_order(), false, i);
 
   const double timed_start = clock();
-  int last_check = 0;
-  while (ok) {
-    ok = bench.round(bench.random_order(), true, result.rounds, result);
-    if (!ok) break;
-    ++result.rounds;
-    if (progress) progress(result.rounds, settings.max_runs);
+  int rounds = 0, last_check = 0;
+  StopReason stop = StopReason::MaxRuns;
+  bool cut_by_budget = false;
+  while (running()) {
+    if (!bench.round(bench.random_order(), true, rounds)) continue;
+    ++rounds;
+    if (progress) progress(rounds, settings.max_runs);
     // Would the next round, at the average round's length, overrun the budget?
     const double now = clock();
-    const bool over_budget = now - start + (now - timed_start) / result.rounds > settings.time_budget_s;
-    if (result.rounds < settings.min_runs) {
-      if (over_budget && result.rounds >= kMinRoundsUnderBudget) {
-        result.stop_reason = StopReason::TimeBudget;
-        result.min_runs_cut_by_budget = true;
+    const bool over_budget = now - start + (now - timed_start) / rounds > settings.time_budget_s;
+    if (rounds < settings.min_runs) {
+      if (over_budget && rounds >= kMinRoundsUnderBudget) {
+        stop = StopReason::TimeBudget;
+        cut_by_budget = true;
         break;
       }
       continue;
     }
     // The bootstrap costs O(resamples * n): past a few dozen runs, re-check every ~10% growth.
-    if (result.rounds - last_check >= std::max(1, last_check / 10)) {
-      last_check = result.rounds;
-      const SpeedupInterval ci = bootstrap_speedup(walls(bench.samples(kBase)),
-                                                   walls(bench.samples(kOpt)), boot);
-      if (ci.half_width_fraction() <= settings.target_ci) {
-        result.stop_reason = StopReason::CiTarget;
+    // Every binary still running must have reached the target.
+    if (rounds - last_check >= std::max(1, last_check / 10)) {
+      last_check = rounds;
+      bool all_narrow = true;
+      for (size_t who = 1; who < variants.size() && all_narrow; ++who)
+        if (bench.active(who))
+          all_narrow = bootstrap_speedup(walls(bench.samples(kBase)), walls(bench.samples(who)), boot)
+                           .half_width_fraction() <= settings.target_ci;
+      if (all_narrow) {
+        stop = StopReason::CiTarget;
         break;
       }
     }
-    if (result.rounds >= settings.max_runs) {
-      result.stop_reason = StopReason::MaxRuns;
+    if (rounds >= settings.max_runs) {
+      stop = StopReason::MaxRuns;
       break;
     }
     if (over_budget) {
-      result.stop_reason = StopReason::TimeBudget;
+      stop = StopReason::TimeBudget;
       break;
     }
   }
-  if (!ok) result.stop_reason = StopReason::RunFailed;
-  result.elapsed_s = clock() - start;
+  const double elapsed = clock() - start;
 
-  result.baseline = make_stats(bench.samples(kBase));
-  result.optimized = make_stats(bench.samples(kOpt));
-  if (result.baseline.runs > 0 && result.optimized.runs > 0) {
-    const Comparison c = compare(walls(result.baseline.samples), walls(result.optimized.samples),
-                                 boot, settings.noise);
-    result.speedup = c.speedup.speedup;
-    result.ci_lo = c.speedup.lo;
-    result.ci_hi = c.speedup.hi;
-    result.ci_half_width = c.speedup.half_width_fraction();
-    result.p_value = c.test.p_value;
-    result.verdict = c.verdict;
+  const BinaryStats baseline = make_stats(bench.samples(kBase));
+  for (size_t who = 1; who < variants.size(); ++who) {
+    BenchResult& result = results[who - 1];
+    result.stop_reason = result.failed ? StopReason::RunFailed : stop;
+    result.min_runs_cut_by_budget = !result.failed && cut_by_budget;
+    result.elapsed_s = elapsed;
+    result.baseline = baseline;
+    result.optimized = make_stats(bench.samples(who));
+    result.rounds = result.optimized.runs;
+    if (result.baseline.runs > 0 && result.optimized.runs > 0) {
+      const Comparison c = compare(walls(result.baseline.samples), walls(result.optimized.samples), boot, settings.noise);
+      result.speedup = c.speedup.speedup;
+      result.ci_lo = c.speedup.lo;
+      result.ci_hi = c.speedup.hi;
+      result.ci_half_width = c.speedup.half_width_fraction();
+      result.p_value = c.test.p_value;
+      result.verdict = c.verdict;
+    }
   }
-  return result;
+  return results;
+}
+
+BenchResult bench_pair(ProcessRunner& runner, const ProcessSpec& baseline, const ProcessSpec& optimized,
+                       const BenchSettings& settings, const std::function<void(int, int)>& progress) {
+  return bench_variants(runner, {{"baseline", baseline, settings.baseline_check},
+                                 {"optimized", optimized, settings.optimized_check}},
+                        settings, progress)
+      .front();
 }
 
 }  // namespace pgo::bench

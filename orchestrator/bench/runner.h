@@ -1,9 +1,10 @@
-// Interleaved A/B benchmark of one workload: baseline vs optimized binary.
+// Interleaved benchmark of one workload: the baseline against one optimized binary
+// (bench_pair) or several (bench_variants, one per recipe of `pgo build --recipe all`).
 //
-// Warm-ups first (discarded), then rounds; each round runs both binaries once in a seeded
+// Warm-ups first (discarded), then rounds; each round runs every binary once in a seeded
 // random order, so drift of the machine (thermal, other load) hits both alike. After
 // min_runs rounds it stops as soon as the speedup's 95% CI is narrow enough, or at
-// max_runs. The time budget is a cap: no round starts that would end after it (judged by
+// max_runs (with several binaries, once every CI is). The time budget is a cap: no round starts that would end after it (judged by
 // the mean round so far), even before min_runs, once kMinRoundsUnderBudget rounds are done;
 // the result then says min_runs was cut. docs/benchmarking.md.
 #pragma once
@@ -92,7 +93,26 @@ struct BenchResult {
   double elapsed_s = 0;  // by the settings' clock, warm-ups included
 };
 
-// Benchmarks `baseline` against `optimized`. Their stdout_file is replaced by files in
+// One binary of a benchmark: its name (in failure messages and file names), its command and
+// its output check (nullopt: none).
+struct Variant {
+  std::string name;
+  ProcessSpec run;
+  std::optional<ProcessSpec> check;
+};
+
+// Benchmarks variants[1..] each against variants[0], the baseline, in one session: a round
+// runs every binary once in random order, so all of them see the same drift. Returns one
+// result per variant after the first, each with the baseline's statistics as `baseline`.
+// A variant whose run fails is left out of later rounds (its result failed, the others go
+// on); the baseline's failure ends them all. The settings' baseline_check/optimized_check
+// are not used (each variant brings its own). Stdout files are <work_dir>/<name>.stdout.
+std::vector<BenchResult> bench_variants(ProcessRunner& runner, const std::vector<Variant>& variants,
+                                        const BenchSettings& settings,
+                                        const std::function<void(int run, int max_runs)>& progress = {});
+
+// Benchmarks `baseline` against `optimized` (bench_variants with two binaries named
+// "baseline" and "optimized"). Their stdout_file is replaced by files in
 // settings.work_dir when compare_output is on. A failing run ends the benchmark with
 // failed = true and stop_reason RunFailed (statistics cover the runs made so far).
 // progress(rounds_done, max_runs) is called after each timed round.
