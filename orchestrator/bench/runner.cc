@@ -105,8 +105,10 @@ class VariantBench {
     }
     // Exit statuses: the baseline's first one is the reference (a workload may exit 1 by design).
     if (!ref_exit_) ref_exit_ = r[kBase].exit_code;
-    if (r[kBase].exit_code != *ref_exit_)
-      return fail(kBase, timed, index, r[kBase].describe() + ", but its first run exited " + std::to_string(*ref_exit_));
+    if (r[kBase].exit_code != *ref_exit_) {
+      fail(kBase, timed, index, r[kBase].describe() + ", but its first run exited " + std::to_string(*ref_exit_));
+      return false;
+    }
     for (size_t who : order)
       if (who != kBase && active_[who] && r[who].exit_code != 0 && *ref_exit_ == 0) {
         clean = false;
