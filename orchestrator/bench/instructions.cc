@@ -196,71 +196,97 @@ std::vector<std::string> apply_go_counting_env(ProcessSpec& spec, Counter counte
   return applied;
 }
 
-InstructionResult count_instructions(ProcessRunner& runner, Counter counter, const ProcessSpec& baseline,
-                                     const ProcessSpec& optimized, const InstructionSettings& s,
-                                     const std::function<void(int, int)>& progress) {
+std::vector<InstructionResult> count_variants(ProcessRunner& runner, Counter counter,
+                                              const std::vector<Variant>& variants, const InstructionSettings& s,
+                                              const std::function<void(int, int)>& progress) {
   if (s.runs < 1) throw std::invalid_argument("instructions: runs must be >= 1");
   if (s.work_dir.empty()) throw std::invalid_argument("instructions: work_dir is required");
+  if (variants.size() < 2) throw std::invalid_argument("instructions: a baseline and another binary are needed");
   fs::create_directories(s.work_dir);
-  InstructionResult result;
-  result.counter = counter;
-  result.outputs_compared = s.compare_output;
-  const char* names[2] = {"baseline", "optimized"};
-  const ProcessSpec* specs[2] = {&baseline, &optimized};
-  std::vector<uint64_t> counts[2];
+  const size_t n = variants.size();
+  std::vector<InstructionResult> results(n - 1);
+  for (InstructionResult& r : results) {
+    r.counter = counter;
+    r.outputs_compared = s.compare_output;
+  }
+  // `who`'s problem goes to its own result, or to every one when it is the baseline's.
+  auto results_of = [&](size_t who) {
+    std::vector<InstructionResult*> out;
+    for (size_t i = 1; i < n; ++i)
+      if (who == 0 || who == i) out.push_back(&results[i - 1]);
+    return out;
+  };
+  std::vector<bool> active(n, true);
+  auto compared_active = [&] { return std::find(active.begin() + 1, active.end(), true) != active.end(); };
+  std::vector<std::vector<uint64_t>> counts(n);
   std::optional<int> ref_exit;
   std::string ref_hash;
-  for (int run = 0; run < s.runs && !result.failed; ++run) {
+  for (int run = 0; run < s.runs && active[0] && compared_active(); ++run) {
     if (run > 0 && progress) progress(run, s.runs);
-    for (int who = 0; who < 2 && !result.failed; ++who) {
+    for (size_t who = 0; who < n && active[0]; ++who) {
+      if (!active[who]) continue;
       throw_if_interrupted();
-      const std::string label = std::string(names[who]) + " run " + std::to_string(run + 1);
-      const fs::path prefix = s.work_dir / (std::string(names[who]) + ".count");
+      const Variant& v = variants[who];
+      const std::string label = v.name + " run " + std::to_string(run + 1);
+      auto fail = [&](const std::string& what) {
+        for (InstructionResult* r : results_of(who))
+          if (!r->failed) {
+            r->failed = true;
+            r->failure = label + " failed: " + what;
+          }
+        active[who] = false;
+      };
+      const fs::path prefix = s.work_dir / (v.name + ".count");
       for (const fs::path& stale : callgrind_logs(prefix)) fs::remove(stale);
-      ProcessSpec spec = counted_process(counter, *specs[who], prefix);
-      const fs::path stdout_file = s.work_dir / (std::string(names[who]) + ".stdout");
+      ProcessSpec spec = counted_process(counter, v.run, prefix);
+      const fs::path stdout_file = s.work_dir / (v.name + ".stdout");
       std::error_code ec;
       fs::remove(stdout_file, ec);
       BoundedOutput output({stdout_file, {}});  // a bounded file; the hash covers every byte
       spec.stdout_file = output.target(0);
       ProcessResult r = runner.run(spec);
       output.finish();
-      auto fail = [&](const std::string& what) {
-        result.failed = true;
-        result.failure = label + " failed: " + what + "; command: " + shell_quote_for_display(spec.argv);
-      };
-      if (r.spawn_failed || r.timed_out || r.signal != 0) { fail(r.describe()); break; }
+      const std::string command = "; command: " + shell_quote_for_display(spec.argv);
+      if (r.spawn_failed || r.timed_out || r.signal != 0) { fail(r.describe() + command); continue; }
       if (!ref_exit) ref_exit = r.exit_code;
-      if (r.exit_code != 0 && *ref_exit == 0) { fail(r.describe() + " (the baseline exits 0)"); break; }
+      if (r.exit_code != 0 && *ref_exit == 0) { fail(r.describe() + " (the baseline exits 0)" + command); continue; }
       std::optional<uint64_t> count = read_count(counter, prefix);
-      if (!count || *count == 0) { fail(std::string(to_string(counter)) + " reported no instruction count"); break; }
+      if (!count || *count == 0) { fail(std::string(to_string(counter)) + " reported no instruction count" + command); continue; }
       counts[who].push_back(*count);
-      if (const std::optional<ProcessSpec>& check = who == 0 ? s.baseline_check : s.optimized_check) {
-        result.output_checked = true;
-        std::string problem = run_output_check(runner, *check, s.work_dir / (std::string(names[who]) + ".check.log"));
+      if (v.check) {
+        for (InstructionResult* res : results_of(who)) res->output_checked = true;
+        std::string problem = run_output_check(runner, *v.check, s.work_dir / (v.name + ".check.log"));
         throw_if_interrupted();
         if (!problem.empty()) {
-          result.failed = true;
-          result.failure = label + ": " + problem + " (the run itself: " + r.describe() + "; command: " +
-                           shell_quote_for_display(specs[who]->argv) + ")";
-          break;
+          for (InstructionResult* res : results_of(who))
+            if (!res->failed) {
+              res->failed = true;
+              res->failure = label + ": " + problem + " (the run itself: " + r.describe() + "; command: " +
+                             shell_quote_for_display(v.run.argv) + ")";
+            }
+          active[who] = false;
+          continue;
         }
       }
-      if (!s.compare_output || !result.outputs_match) continue;
+      if (!s.compare_output) continue;
       const std::string& hash = output.sha256(0);
-      if (ref_hash.empty()) ref_hash = hash;
-      if (r.exit_code != *ref_exit || hash != ref_hash) {
-        result.outputs_match = false;
-        result.mismatch = label + ": " + (r.exit_code != *ref_exit
-                                              ? r.describe() + ", the baseline's exit status " + std::to_string(*ref_exit)
-                                              : "stdout differs from the baseline's first run");
-      }
+      if (ref_hash.empty()) ref_hash = hash;  // the baseline runs first: its first output is the reference
+      if (r.exit_code != *ref_exit || hash != ref_hash)
+        for (InstructionResult* res : results_of(who))
+          if (res->outputs_match) {
+            res->outputs_match = false;
+            res->mismatch = label + ": " + (r.exit_code != *ref_exit ? r.describe() + ", the baseline's exit status " +
+                                                                           std::to_string(*ref_exit)
+                                                                     : "stdout differs from the baseline's first run");
+          }
     }
   }
-  result.baseline = make_stats(counts[0]);
-  result.optimized = make_stats(counts[1]);
-  if (!counts[0].empty() && !counts[1].empty()) {
-    const std::vector<double> base(counts[0].begin(), counts[0].end()), opt(counts[1].begin(), counts[1].end());
+  for (size_t who = 1; who < n; ++who) {
+    InstructionResult& result = results[who - 1];
+    result.baseline = make_stats(counts[0]);
+    result.optimized = make_stats(counts[who]);
+    if (counts[0].empty() || counts[who].empty()) continue;
+    const std::vector<double> base(counts[0].begin(), counts[0].end()), opt(counts[who].begin(), counts[who].end());
     const SpeedupInterval ci = bootstrap_speedup(base, opt);
     result.speedup = ci.speedup;
     result.lo = ci.lo;
@@ -269,7 +295,15 @@ InstructionResult count_instructions(ProcessRunner& runner, Counter counter, con
     result.p_value = mann_whitney_u(base, opt).p_value;
     if (!result.failed) result.verdict = decide_range(ci.lo, ci.hi, s.noise);
   }
-  return result;
+  return results;
+}
+
+InstructionResult count_instructions(ProcessRunner& runner, Counter counter, const ProcessSpec& baseline,
+                                     const ProcessSpec& optimized, const InstructionSettings& s,
+                                     const std::function<void(int, int)>& progress) {
+  return count_variants(runner, counter, {{"baseline", baseline, s.baseline_check}, {"optimized", optimized, s.optimized_check}},
+                        s, progress)
+      .front();
 }
 
 }  // namespace pgo::bench

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "orchestrator/bench/runner.h"
 #include "orchestrator/bench/statistics.h"
 #include "workloads/process.h"
 
@@ -114,6 +115,15 @@ struct InstructionResult {
   bool failed = false;  // a run or its output check failed, or the counter reported nothing
   std::string failure;
 };
+
+// Runs every variant in turn, settings.runs times each, under `counter`; one result per
+// variant after the first (the baseline, counted once for all). A variant whose run fails
+// is left out of the later runs; the baseline's failure ends every comparison. The
+// settings' baseline_check/optimized_check are not used (each variant brings its own).
+std::vector<InstructionResult> count_variants(ProcessRunner& runner, Counter counter,
+                                              const std::vector<Variant>& variants,
+                                              const InstructionSettings& settings,
+                                              const std::function<void(int run, int runs)>& progress = {});
 
 // Runs baseline and optimized alternately, settings.runs times each, under `counter`.
 // Throws pgo::Error(kInterrupted) on Ctrl-C.

@@ -55,41 +55,68 @@ WorkloadResult instruction_workload_result(const std::string& toolchain, const W
   return result;
 }
 
-WorkloadResult measure_workload(ProcessRunner& runner, const MeasureRequest& q, Metric metric,
-                                const std::function<void(int, int)>& progress) {
+namespace {
+
+// The note of a benchmark whose time budget cut min_runs, empty otherwise.
+std::string budget_note(const Config& config, const BenchResult& bench) {
+  if (!bench.min_runs_cut_by_budget) return "";
+  char budget[32];
+  std::snprintf(budget, sizeof budget, "%g", config.bench.time_budget_s);
+  std::string note = "bench.time_budget " + std::string(budget) + "s cut min_runs " +
+                     std::to_string(config.bench.min_runs) + " to " + std::to_string(bench.rounds) + " runs";
+  if (bench.rounds < 4) note += " (below 4 runs no verdict can be significant: Mann-Whitney p >= 0.1)";
+  return note;
+}
+
+}  // namespace
+
+std::vector<WorkloadResult> measure_variants(ProcessRunner& runner, const VariantsRequest& q, Metric metric,
+                                             const std::function<void(int, int)>& progress) {
   const WorkloadSpec& w = q.workload;
-  if (metric == Metric::Time) {
-    WorkloadResult result{q.toolchain, targets_label(w), w.name, w.weight, metric_name(metric), metric_unit(metric)};
-    result.bench = bench_workload(runner, q.config, w, q.a_bins, q.b_bins, q.work_dir, q.seed, progress);
-    if (result.bench.min_runs_cut_by_budget) {
-      char budget[32];
-      std::snprintf(budget, sizeof budget, "%g", q.config.bench.time_budget_s);
-      result.note = "bench.time_budget " + std::string(budget) + "s cut min_runs " +
-                    std::to_string(q.config.bench.min_runs) + " to " + std::to_string(result.bench.rounds) + " runs";
-      if (result.bench.rounds < 4) result.note += " (below 4 runs no verdict can be significant: Mann-Whitney p >= 0.1)";
-    }
-    return result;
-  }
-  if (!q.counter) throw std::invalid_argument("measure_workload: instructions need a counter");
-  const fs::path dir = q.work_dir.parent_path() / (q.work_dir.filename().string() + "-instructions");
+  const bool counts = metric == Metric::Instructions;
+  if (counts && !q.counter) throw std::invalid_argument("measure_variants: instructions need a counter");
+  const fs::path dir = counts ? q.work_dir.parent_path() / (q.work_dir.filename().string() + "-instructions")
+                              : q.work_dir;
   fs::remove_all(dir);
   fs::create_directories(dir);
-  ProcessSpec a = workload_process(q.config, w, q.a_bins, dir);
-  ProcessSpec b = workload_process(q.config, w, q.b_bins, dir);
+  std::vector<Variant> variants;
   std::vector<std::string> env;
-  if (q.config.build.system == "go") {
-    env = apply_go_counting_env(a, *q.counter, w.env);
-    apply_go_counting_env(b, *q.counter, w.env);
+  for (const NamedBins& v : q.variants) {
+    Variant variant{v.name, workload_process(q.config, w, v.bins, dir), check_process(q.config, w, v.bins, dir)};
+    if (counts && q.config.build.system == "go") env = apply_go_counting_env(variant.run, *q.counter, w.env);
+    variants.push_back(std::move(variant));
+  }
+  std::vector<WorkloadResult> results;
+  if (!counts) {
+    BenchSettings settings = bench_settings(q.config.bench, w, dir);
+    if (q.seed) settings.seed = *q.seed;
+    for (BenchResult& bench : bench_variants(runner, variants, settings, progress)) {
+      WorkloadResult result{q.toolchain, targets_label(w), w.name, w.weight, metric_name(metric), metric_unit(metric)};
+      result.note = budget_note(q.config, bench);
+      result.bench = std::move(bench);
+      results.push_back(std::move(result));
+    }
+    return results;
   }
   InstructionSettings s;
   s.noise = q.config.bench.noise_threshold;
   s.compare_output = w.compare_output;
   s.work_dir = dir;
-  s.baseline_check = check_process(q.config, w, q.a_bins, dir);
-  s.optimized_check = check_process(q.config, w, q.b_bins, dir);
-  WorkloadResult result = instruction_workload_result(q.toolchain, w, count_instructions(runner, *q.counter, a, b, s, progress));
-  result.counting_env = env;
-  return result;
+  for (const InstructionResult& ir : count_variants(runner, *q.counter, variants, s, progress)) {
+    results.push_back(instruction_workload_result(q.toolchain, w, ir));
+    results.back().counting_env = env;
+  }
+  return results;
+}
+
+WorkloadResult measure_workload(ProcessRunner& runner, const MeasureRequest& q, Metric metric,
+                                const std::function<void(int, int)>& progress) {
+  return measure_variants(runner,
+                          VariantsRequest{q.config, q.toolchain, q.workload,
+                                          {{"baseline", q.a_bins}, {"optimized", q.b_bins}}, q.work_dir, q.seed,
+                                          q.counter},
+                          metric, progress)
+      .front();
 }
 
 }  // namespace pgo::bench

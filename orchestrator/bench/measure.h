@@ -45,6 +45,27 @@ struct MeasureRequest {
 WorkloadResult measure_workload(ProcessRunner& runner, const MeasureRequest& request, Metric metric,
                                 const std::function<void(int run, int max_runs)>& progress = {});
 
+// One side of a multi-binary measurement: its name (for files and messages) and executables.
+struct NamedBins {
+  std::string name;
+  std::map<std::string, std::filesystem::path> bins;
+};
+
+struct VariantsRequest {
+  const Config& config;
+  std::string toolchain;
+  const WorkloadSpec& workload;
+  std::vector<NamedBins> variants;  // [0] is the baseline
+  std::filesystem::path work_dir;   // emptied first; instructions use <work_dir>-instructions
+  std::optional<uint64_t> seed;
+  std::optional<Counter> counter;   // required for Metric::Instructions
+};
+
+// The workload measured in `metric` for every variant after the first against the first, in
+// one session (bench_variants / count_variants): one result per variant, in order.
+std::vector<WorkloadResult> measure_variants(ProcessRunner& runner, const VariantsRequest& request, Metric metric,
+                                             const std::function<void(int run, int max_runs)>& progress = {});
+
 // An instruction count as a report result (metric "instructions", unit, counter, CI, verdict).
 WorkloadResult instruction_workload_result(const std::string& toolchain, const WorkloadSpec& workload,
                                            const InstructionResult& counts);

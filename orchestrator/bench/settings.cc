@@ -34,21 +34,6 @@ ProcessSpec workload_process(const Config& config, const WorkloadSpec& workload,
   return spec;
 }
 
-BenchResult bench_workload(ProcessRunner& runner, const Config& config, const WorkloadSpec& workload,
-                           const std::map<std::string, std::filesystem::path>& a_bins,
-                           const std::map<std::string, std::filesystem::path>& b_bins,
-                           const std::filesystem::path& work_dir, std::optional<uint64_t> seed,
-                           const std::function<void(int run, int max_runs)>& progress) {
-  std::filesystem::remove_all(work_dir);
-  std::filesystem::create_directories(work_dir);
-  BenchSettings settings = bench_settings(config.bench, workload, work_dir);
-  if (seed) settings.seed = *seed;
-  settings.baseline_check = check_process(config, workload, a_bins, work_dir);
-  settings.optimized_check = check_process(config, workload, b_bins, work_dir);
-  return bench_pair(runner, workload_process(config, workload, a_bins, work_dir),
-                    workload_process(config, workload, b_bins, work_dir), settings, progress);
-}
-
 std::string targets_label(const WorkloadSpec& workload) {
   auto targets = referenced_targets(workload);
   return targets.empty() ? "-" : join(std::vector<std::string>(targets.begin(), targets.end()), ",");

@@ -28,15 +28,6 @@ ProcessSpec workload_process(const Config& config, const WorkloadSpec& workload,
                              const std::map<std::string, std::filesystem::path>& bins,
                              const std::filesystem::path& run_dir);
 
-// One workload benchmarked with `a_bins` as the baseline side and `b_bins` as the other:
-// the settings of pgo.yaml's `bench:`, stdout files and the workload's output check (bound
-// to each side) in `work_dir`, which is emptied first. `seed` replaces the default seed.
-BenchResult bench_workload(ProcessRunner& runner, const Config& config, const WorkloadSpec& workload,
-                           const std::map<std::string, std::filesystem::path>& a_bins,
-                           const std::map<std::string, std::filesystem::path>& b_bins,
-                           const std::filesystem::path& work_dir, std::optional<uint64_t> seed = std::nullopt,
-                           const std::function<void(int run, int max_runs)>& progress = {});
-
 // The targets a workload runs, comma-separated ("-" when none), for reports.
 std::string targets_label(const WorkloadSpec& workload);
 

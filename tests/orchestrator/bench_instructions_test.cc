@@ -144,6 +144,26 @@ TEST(CountInstructions, AlternatesAndComputesTheSpeedup) {
   fs::remove_all(s.work_dir);
 }
 
+TEST(CountInstructions, SeveralVariantsShareOneBaselineAndAMismatchIsTheirsAlone) {
+  FakePerf runner;
+  runner.counts["base"] = {1000, 1000, 1000};
+  runner.counts["lto"] = {800, 800, 800};
+  runner.counts["bolt"] = {900, 900, 900};
+  runner.output["base"] = runner.output["lto"] = "42\n";
+  runner.output["bolt"] = "43\n";
+  InstructionSettings s{3, 0.01, true, work_dir("variants")};
+  std::vector<InstructionResult> r = count_variants(
+      runner, Counter::Perf, {{"base", program("base"), {}}, {"lto", program("lto"), {}}, {"bolt", program("bolt"), {}}}, s);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(runner.calls["base"], 3);  // counted once for both comparisons
+  EXPECT_DOUBLE_EQ(r[0].speedup, 1.25);
+  EXPECT_TRUE(r[0].outputs_match);
+  EXPECT_EQ(r[0].verdict, Verdict::Faster);
+  EXPECT_FALSE(r[1].outputs_match);
+  EXPECT_EQ(r[1].mismatch.rfind("bolt run 1:", 0), 0u) << r[1].mismatch;
+  fs::remove_all(s.work_dir);
+}
+
 TEST(CountInstructions, DifferentOutputIsReported) {
   FakePerf runner;
   runner.counts["base"] = runner.counts["opt"] = {1000, 1000, 1000};
