@@ -161,6 +161,13 @@ BuildSpec parse_build(const Reader& r, const Value& v) {
   return b;
 }
 
+// A list of recipe names ("pgo+lto"); which exist is the orchestrator's to say.
+std::vector<std::string> get_recipe_list(const Reader& r, const Value& v) {
+  std::vector<std::string> out = unique_list(r, v, "recipe");
+  if (out.empty()) r.fail(v, "needs at least one recipe (pgo, pgo+lto, pgo+bolt, ..., or all)");
+  return out;
+}
+
 std::vector<ToolchainSpec> parse_toolchains(const Reader& r, const Value& v, const BuildSpec& build) {
   const std::vector<std::string>& allowed = toolchains_for_system(build.system);
   std::string names = join_list(allowed);
@@ -172,12 +179,17 @@ std::vector<ToolchainSpec> parse_toolchains(const Reader& r, const Value& v, con
     t.pos = pos_of(e.mark);
     Value name = e;
     if (e.node.IsMap()) {
-      MapView m(r, e, {"name", "cc", "cxx"});
+      MapView m(r, e, {"name", "cc", "cxx", "recipes"});
       name = m.require("name");
       if (const Value* f = m.find("cc")) t.cc = get_string(r, *f);
       if (const Value* f = m.find("cxx")) t.cxx = get_string(r, *f);
+      if (const Value* f = m.find("recipes")) {
+        t.recipes = get_recipe_list(r, *f);
+        t.recipes_pos = pos_of(f->mark);
+      }
     } else if (!e.node.IsScalar()) {
-      r.fail(e, "expected a toolchain name (" + names + ") or a map {name, cc, cxx}, got " + describe(e.node));
+      r.fail(e, "expected a toolchain name (" + names + ") or a map {name, cc, cxx, recipes}, got " +
+                    describe(e.node));
     }
     t.name = get_string(r, name);
     if (std::find(allowed.begin(), allowed.end(), t.name) == allowed.end()) {
@@ -357,6 +369,16 @@ BenchSpec parse_bench(const Reader& r, const Value& v) {
   return b;
 }
 
+OptimizeSpec parse_optimize(const Reader& r, const Value& v) {
+  OptimizeSpec out;
+  MapView m(r, v, {"recipes"});
+  if (const Value* f = m.find("recipes")) {
+    out.recipes = get_recipe_list(r, *f);
+    out.recipes_pos = pos_of(f->mark);
+  }
+  return out;
+}
+
 MergeSpec parse_merge(const Reader& r, const Value& v) {
   MergeSpec out;
   MapView m(r, v, {"failure_mode"});
@@ -386,7 +408,8 @@ Config parse_document(const Reader& r, const YAML::Node& root) {
   Value top = yaml::document(root);
   if (!root.IsMap()) r.fail(top, "expected a map of settings (version, build, toolchains, workloads, ...), got " +
                                      describe(root));
-  MapView m(r, top, {"version", "build", "toolchains", "workloads", "bench", "merge", "store", "staleness"});
+  MapView m(r, top, {"version", "build", "toolchains", "workloads", "bench", "optimize", "merge", "store",
+                              "staleness"});
   const Value& version = m.require("version");
   std::string vs = scalar(r, version, "the number 1");
   if (vs != "1") r.fail(version, "unsupported version '" + vs + "'; this pgo reads version 1");
@@ -400,6 +423,7 @@ Config parse_document(const Reader& r, const YAML::Node& root) {
   }
   c.workloads = parse_workloads(r, m.require("workloads"), c.build);
   if (const Value* f = m.find("bench")) c.bench = parse_bench(r, *f);
+  if (const Value* f = m.find("optimize")) c.optimize = parse_optimize(r, *f);
   if (const Value* f = m.find("merge")) c.merge = parse_merge(r, *f);
   if (const Value* f = m.find("staleness")) c.staleness = parse_staleness(r, *f);
   if (const Value* f = m.find("store")) {

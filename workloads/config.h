@@ -24,6 +24,9 @@ struct ToolchainSpec {
   std::string cc;    // C compiler; empty: the default, gcc / clang-22 (then clang)
   std::string cxx;   // C++ compiler; empty: the default, g++ / clang++-22 (then clang++)
   SourcePos pos;
+  // `recipes:` of this toolchain (over optimize.recipes); empty: not given.
+  std::vector<std::string> recipes;
+  SourcePos recipes_pos;
 };
 
 // A build command of `build.system: command`: an argv, or one shell line (then `shell`).
@@ -102,6 +105,13 @@ struct BenchSpec {
   std::string metric = "time";
 };
 
+// `optimize:`: the recipes `pgo build` builds when --recipe is not given ("pgo", "pgo+lto",
+// "all", ...; orchestrator/recipe.h checks the names). Empty: plain pgo.
+struct OptimizeSpec {
+  std::vector<std::string> recipes;
+  SourcePos recipes_pos;
+};
+
 struct MergeSpec {
   FailureMode failure_mode = FailureMode::Any;
 };
@@ -120,6 +130,7 @@ struct Config {
   std::vector<ToolchainSpec> toolchains;     // at least one
   std::vector<WorkloadSpec> workloads;       // at least one
   BenchSpec bench;
+  OptimizeSpec optimize;
   MergeSpec merge;
   StalenessSpec staleness;
   std::filesystem::path store_dir = ".pgo";  // relative to the project
