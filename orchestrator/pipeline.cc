@@ -31,7 +31,26 @@ ToolchainPipeline::ToolchainPipeline(const Config& config, const BuildOptions& o
                                      ProcessRunner& runner, Progress& progress, Report& report,
                                      const ProfileStore& store, const AdapterFactories& adapters)
     : config_(config), options_(options), spec_(spec), runner_(runner), progress_(progress), report_(report),
-      store_(store), adapters_(adapters), build_system_(adapters.build_system(config, spec, runner)) {}
+      store_(store), adapters_(adapters), recipe_(recipe_for_toolchain(config, options, spec)),
+      build_system_(adapters.build_system(config, spec, runner)) {}
+
+Recipe recipe_for_toolchain(const Config& config, const BuildOptions& options, const ToolchainSpec& spec) {
+  if (options.recipe) return *options.recipe;
+  const bool own = !spec.recipes.empty();
+  const std::vector<std::string>& names = own ? spec.recipes : config.optimize.recipes;
+  if (names.empty()) return Recipe{};
+  const SourcePos& pos = own ? spec.recipes_pos : config.optimize.recipes_pos;
+  const std::string where = config.file.string() + ":" + std::to_string(pos.line) + ": " +
+                            (own ? "toolchains[" + spec.name + "].recipes" : std::string("optimize.recipes"));
+  if (names.size() > 1 || names.front() == "all")
+    throw UsageError(where + ": this pgo builds one recipe a build; give one (" + join(known_recipes(), ", ") +
+                     ") or pass --recipe");
+  try {
+    return parse_recipe(names.front());
+  } catch (const Error& e) {
+    throw UsageError(where + ": " + e.what());
+  }
+}
 
 namespace {
 
@@ -60,8 +79,8 @@ void ToolchainPipeline::run() {
   toolchain.name = tc;
   // Before any build: a recipe this toolchain cannot take is refused here.
   std::vector<std::unique_ptr<PostLinkOptimizer>> post_link_stages =
-      adapters_.post_link(options_.recipe, toolchain, runner_, store_.toolchain_dir(tc));
-  recipe_flags_ = recipe_flags(options_.recipe, config_, toolchain, post_link_stages);
+      adapters_.post_link(recipe_, toolchain, runner_, store_.toolchain_dir(tc));
+  recipe_flags_ = recipe_flags(recipe_, config_, toolchain, post_link_stages);
   std::vector<std::string> targets = select_targets();
   targets_ = targets;
   fingerprints_ = reuse::read_fingerprints(fingerprints_file());
@@ -147,7 +166,7 @@ void ToolchainPipeline::run() {
     for (auto& p : profiles)
       metadata.push_back(profile_metadata(MetadataInputs{config_, toolchain, p.target, merged, summary,
                                                          instrument_flags, use_flags, report_.geomean_speedup(tc),
-                                                         is_source, options_.recipe.name}));
+                                                         is_source, recipe_.name}));
     // The commit point: an interruption before it leaves the store as it was; once the
     // profiles are being written, they are all written (it takes milliseconds).
     throw_if_interrupted();

@@ -23,7 +23,9 @@ struct BuildOptions {
   bool keep_going = false;              // leave failing training runs out instead of stopping
   bool bench = true;                    // run the benchmark stage
   std::string metric;                   // --metric time|instructions|both; empty: pgo.yaml's bench.metric
-  Recipe recipe;                        // --recipe: the techniques stacked on the build ("pgo", "pgo+bolt")
+  // --recipe: the techniques stacked on the build ("pgo", "pgo+bolt"); nullopt: pgo.yaml's
+  // (recipe_for_toolchain), else plain pgo.
+  std::optional<Recipe> recipe;
   std::string pgo_version;              // recorded in the report
   // Reuse (orchestrator/fingerprints.h): unless `force`, training+merge and each benchmark
   // are skipped when their inputs are unchanged since the last build.
@@ -53,6 +55,11 @@ std::vector<std::filesystem::path> run_train_shard(const Config& config, const B
 
 // The toolchains of `config` selected by `names` (all when empty); unknown names are a
 // usage error that lists the configured ones.
+// The recipe `pgo build` builds for `spec`: options.recipe, else the toolchain's `recipes:`,
+// else `optimize.recipes`, else plain pgo. One recipe a build for now: a list of several
+// (or "all") is a UsageError naming the file and line.
+Recipe recipe_for_toolchain(const Config& config, const BuildOptions& options, const ToolchainSpec& spec);
+
 std::vector<ToolchainSpec> select_toolchains(const Config& config, const std::vector<std::string>& names);
 
 }  // namespace pgo

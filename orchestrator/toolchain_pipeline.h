@@ -106,6 +106,7 @@ class ToolchainPipeline {
   Report& report_;
   const ProfileStore& store_;
   const AdapterFactories& adapters_;
+  const Recipe recipe_;  // recipe_for_toolchain
   std::unique_ptr<BuildSystem> build_system_;
   std::vector<std::string> targets_;
   struct StageProfile {

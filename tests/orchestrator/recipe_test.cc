@@ -1,5 +1,7 @@
 #include "orchestrator/recipe.h"
 
+#include "orchestrator/pipeline.h"
+
 #include <gtest/gtest.h>
 
 #include "support/error.h"
@@ -37,6 +39,52 @@ TEST(Recipe, TechniquesNotBuiltYetAndUnknownNamesAreUsageErrors) {
     ADD_FAILURE() << "cspgo parsed";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("'cspgo' is not built into this pgo yet"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace pgo
+
+namespace pgo {
+namespace {
+
+TEST(RecipeForToolchain, TheCommandLineThenTheToolchainThenTheProjectThenPlainPgo) {
+  Config config;
+  config.file = "/p/pgo.yaml";
+  ToolchainSpec gcc{"gcc", "", "", {}}, clang{"clang", "", "", {}};
+  BuildOptions options;
+  EXPECT_EQ(recipe_for_toolchain(config, options, gcc).name, "pgo");
+  config.optimize.recipes = {"pgo+lto"};
+  EXPECT_EQ(recipe_for_toolchain(config, options, gcc).name, "pgo+lto");
+  clang.recipes = {"pgo+bolt"};
+  EXPECT_EQ(recipe_for_toolchain(config, options, clang).name, "pgo+bolt");
+  options.recipe = parse_recipe("pgo+lto+bolt");
+  EXPECT_EQ(recipe_for_toolchain(config, options, clang).name, "pgo+lto+bolt");
+}
+
+TEST(RecipeForToolchain, AnUnknownRecipeOrSeveralNameTheFileAndLine) {
+  Config config;
+  config.file = "/p/pgo.yaml";
+  config.optimize.recipes = {"pgo+ltoo"};
+  config.optimize.recipes_pos.line = 12;
+  ToolchainSpec gcc{"gcc", "", "", {}};
+  try {
+    recipe_for_toolchain(config, BuildOptions{}, gcc);
+    ADD_FAILURE() << "pgo+ltoo accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_EQ(std::string(e.what()).rfind("/p/pgo.yaml:12: optimize.recipes: --recipe pgo+ltoo: unknown recipe", 0), 0u)
+        << e.what();
+  }
+  gcc.recipes = {"pgo", "pgo+lto"};
+  gcc.recipes_pos.line = 4;
+  try {
+    recipe_for_toolchain(config, BuildOptions{}, gcc);
+    ADD_FAILURE() << "two recipes accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/p/pgo.yaml:4: toolchains[gcc].recipes: this pgo builds one recipe a build"),
+              std::string::npos)
+        << e.what();
   }
 }
 

@@ -250,6 +250,17 @@ TEST(ConfigTest, SyntaxErrorInFileHasPosition) {
 }
 
 // The example in the reference must stay valid.
+TEST(ConfigTest, RecipesForTheProjectAndPerToolchain) {
+  Config c = parse_config("version: 1\ntoolchains:\n  - gcc\n  - name: clang\n    recipes: [pgo+lto+bolt]\n"
+                          "optimize:\n  recipes: [pgo+lto]\nworkloads:\n  - name: small\n    run: [app]\n",
+                          "pgo.yaml");
+  EXPECT_EQ(c.optimize.recipes, (std::vector<std::string>{"pgo+lto"}));
+  EXPECT_EQ(c.optimize.recipes_pos.line, 7);
+  EXPECT_TRUE(c.toolchains[0].recipes.empty());
+  EXPECT_EQ(c.toolchains[1].recipes, (std::vector<std::string>{"pgo+lto+bolt"}));
+  EXPECT_EQ(c.toolchains[1].recipes_pos.line, 5);
+}
+
 TEST(ConfigTest, DocumentedExampleParses) {
   std::ifstream in(fs::path(PGO_SOURCE_DIR) / "docs/pgo-yaml.md");
   ASSERT_TRUE(in) << "docs/pgo-yaml.md";
@@ -326,6 +337,10 @@ std::vector<BadCase> Cases() {
       {"ToolchainsString", Replace(kBase, "[gcc]", "gcc"), "2:13: toolchains: ", {"expected a list", "'gcc'"}},
       {"UnknownToolchain", Replace(kBase, "[gcc]", "[gcc, clamg]"), "2:19: toolchains[1]: ",
        {"unknown toolchain 'clamg'", "did you mean 'clang'?", "takes: gcc, clang"}},
+      {"DuplicateRecipe", kBase + "optimize:\n  recipes: [pgo, pgo]\n", "7:18: optimize.recipes[1]: ",
+       {"duplicate recipe 'pgo'"}},
+      {"NoRecipes", kBase + "optimize:\n  recipes: []\n", "7:12: optimize.recipes: ", {"at least one recipe"}},
+      {"UnknownOptimizeKey", kBase + "optimize:\n  recipe: pgo\n", "7:3: optimize.recipe: ", {"did you mean 'recipes'?"}},
       {"DuplicateToolchain", kTwoToolchains, "4:11: toolchains[1].name: ",
        {"duplicate toolchain 'gcc' (first at line 3)"}},
       {"ToolchainWithoutName", Replace(kTwoToolchains, "name: gcc", "cxx: g++"), "4:5: toolchains[1].name: ",
