@@ -121,6 +121,31 @@ TEST(RecipeE2e, LtoOnRustCargoThroughTheCargoProfile) {
   expect_fresh(project, "rust");
 }
 
+TEST(RecipeE2e, PgoYamlChoosesTheRecipePerToolchain) {
+  fs::path project = copy_example("c-cmake");
+  const std::string workloads =
+      "workloads:\n  - name: fib\n    run: [\"${bin:calc}\", \"${project}/scripts/fib.calc\", \"22\"]\n";
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains:\n  - gcc\n"
+             "  - name: clang\n    recipes: [pgo+lto]\noptimize:\n  recipes: [pgo]\n" + workloads);
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(read_json(project / ".pgo/profiles/calc/gcc.json")["recipe"], "pgo");
+  EXPECT_EQ(read_json(project / ".pgo/build/gcc/manifest.json").dump().find("-flto"), std::string::npos);
+  EXPECT_EQ(read_json(project / ".pgo/profiles/calc/clang.json")["recipe"], "pgo+lto");
+  EXPECT_NE(read_json(project / ".pgo/build/clang/manifest.json")["builds"]["optimized"].dump().find("-flto=thin"),
+            std::string::npos);
+  // Several recipes are not built in one run yet: refused with the file and line, before any build.
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc]\n"
+             "optimize:\n  recipes: [pgo, pgo+lto]\n" + workloads);
+  PgoRun several = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  EXPECT_EQ(several.exit_code, 2) << several.err;
+  EXPECT_NE(several.err.find("pgo.yaml:7: optimize.recipes: this pgo builds one recipe a build"), std::string::npos)
+      << several.err;
+  EXPECT_EQ(several.err.find("build baseline"), std::string::npos) << several.err;
+}
+
 TEST(RecipeE2e, GoHasNoLtoAndNoBolt) {
   fs::path project = copy_example("go-module");
   for (const char* recipe : {"pgo+lto", "pgo+bolt"}) {
