@@ -408,8 +408,8 @@ Config parse_document(const Reader& r, const YAML::Node& root) {
   Value top = yaml::document(root);
   if (!root.IsMap()) r.fail(top, "expected a map of settings (version, build, toolchains, workloads, ...), got " +
                                      describe(root));
-  MapView m(r, top, {"version", "build", "toolchains", "workloads", "bench", "optimize", "merge", "store",
-                              "staleness"});
+  MapView m(r, top,
+            {"version", "build", "toolchains", "workloads", "bench", "optimize", "merge", "store", "staleness"});
   const Value& version = m.require("version");
   std::string vs = scalar(r, version, "the number 1");
   if (vs != "1") r.fail(version, "unsupported version '" + vs + "'; this pgo reads version 1");

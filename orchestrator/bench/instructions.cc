@@ -228,14 +228,16 @@ std::vector<InstructionResult> count_variants(ProcessRunner& runner, Counter cou
       throw_if_interrupted();
       const Variant& v = variants[who];
       const std::string label = v.name + " run " + std::to_string(run + 1);
-      auto fail = [&](const std::string& what) {
+      // Records `failure` (unless the result failed already) and leaves `who` out from now on.
+      auto record_failure = [&](const std::string& failure) {
         for (InstructionResult* r : results_of(who))
           if (!r->failed) {
             r->failed = true;
-            r->failure = label + " failed: " + what;
+            r->failure = failure;
           }
         active[who] = false;
       };
+      auto fail = [&](const std::string& what) { record_failure(label + " failed: " + what); };
       const fs::path prefix = s.work_dir / (v.name + ".count");
       for (const fs::path& stale : callgrind_logs(prefix)) fs::remove(stale);
       ProcessSpec spec = counted_process(counter, v.run, prefix);
@@ -258,13 +260,8 @@ std::vector<InstructionResult> count_variants(ProcessRunner& runner, Counter cou
         std::string problem = run_output_check(runner, *v.check, s.work_dir / (v.name + ".check.log"));
         throw_if_interrupted();
         if (!problem.empty()) {
-          for (InstructionResult* res : results_of(who))
-            if (!res->failed) {
-              res->failed = true;
-              res->failure = label + ": " + problem + " (the run itself: " + r.describe() + "; command: " +
-                             shell_quote_for_display(v.run.argv) + ")";
-            }
-          active[who] = false;
+          record_failure(label + ": " + problem + " (the run itself: " + r.describe() + "; command: " +
+                         shell_quote_for_display(v.run.argv) + ")");
           continue;
         }
       }

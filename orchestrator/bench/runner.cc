@@ -1,7 +1,6 @@
 #include "orchestrator/bench/runner.h"
 
 #include <algorithm>
-#include <map>
 #include <chrono>
 #include <optional>
 #include <random>
@@ -77,7 +76,7 @@ class VariantBench {
   VariantBench(ProcessRunner& runner, const std::vector<Variant>& variants, const BenchSettings& settings,
                std::vector<BenchResult>& results)
       : runner_(runner), v_(variants), s_(settings), rng_(settings.seed), results_(results),
-        active_(variants.size(), true), samples_(variants.size()) {
+        active_(variants.size(), true), reported_mismatch_(variants.size(), false), samples_(variants.size()) {
     if (s_.compare_output) {
       std::filesystem::create_directories(s_.work_dir);
       for (Variant& v : v_) v.run.stdout_file = s_.work_dir / (v.name + ".stdout");
@@ -97,10 +96,9 @@ class VariantBench {
       if (r[who].spawn_failed || r[who].timed_out || r[who].signal != 0) {
         clean = false;
         fail(who, timed, index, r[who].describe());
-        if (!active_[kBase] || !any_compared_active()) return false;
-        continue;
+      } else if (v_[who].check && !run_check(who, r[who], timed, index)) {
+        clean = false;
       }
-      if (v_[who].check && !run_check(who, r[who], timed, index)) clean = false;
       if (!active_[kBase] || !any_compared_active()) return false;  // nothing left to compare
     }
     // Exit statuses: the baseline's first one is the reference (a workload may exit 1 by design).
@@ -166,10 +164,9 @@ class VariantBench {
     return v_[who].name + (timed ? " run " : " warm-up ") + std::to_string(index + 1);
   }
 
-  // Records the failure and leaves `who` out from now on.
-  void fail(size_t who, bool timed, int index, const std::string& what) {
-    const std::string failure =
-        label(who, timed, index) + " failed: " + what + "; command: " + shell_quote_for_display(v_[who].run.argv);
+  // Records `failure` in `who`'s results (unless they failed already) and leaves `who` out
+  // from now on.
+  void record_failure(size_t who, const std::string& failure) {
     for_results_of(who, [&](BenchResult& r) {
       if (r.failed) return;
       r.failed = true;
@@ -178,20 +175,19 @@ class VariantBench {
     active_[who] = false;
   }
 
+  void fail(size_t who, bool timed, int index, const std::string& what) {
+    record_failure(who, label(who, timed, index) + " failed: " + what + "; command: " +
+                            shell_quote_for_display(v_[who].run.argv));
+  }
+
   // The output check right after `who`'s run; false (and `who` left out) when it failed.
   bool run_check(size_t who, const ProcessResult& run, bool timed, int index) {
     for_results_of(who, [](BenchResult& r) { r.output_checked = true; });
     const std::string problem = run_output_check(runner_, *v_[who].check, s_.work_dir / (v_[who].name + ".check.log"));
     throw_if_interrupted();  // a check killed by Ctrl-C is no finding
     if (problem.empty()) return true;
-    const std::string failure = label(who, timed, index) + ": " + problem + " (the run itself: " + run.describe() +
-                                "; command: " + shell_quote_for_display(v_[who].run.argv) + ")";
-    for_results_of(who, [&](BenchResult& r) {
-      if (r.failed) return;
-      r.failed = true;
-      r.failure = failure;
-    });
-    active_[who] = false;
+    record_failure(who, label(who, timed, index) + ": " + problem + " (the run itself: " + run.describe() +
+                            "; command: " + shell_quote_for_display(v_[who].run.argv) + ")");
     return false;
   }
 
@@ -266,8 +262,8 @@ class VariantBench {
   std::mt19937_64 rng_;
   std::vector<BenchResult>& results_;
   std::vector<bool> active_;
+  std::vector<bool> reported_mismatch_;  // its first output difference is recorded
   std::vector<std::vector<RunSample>> samples_;
-  std::map<size_t, bool> reported_mismatch_;
   std::optional<int> ref_exit_;
   std::string ref_hash_;
   bool ref_cut_ = false;  // the reference output was larger than its stdout file keeps

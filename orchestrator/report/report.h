@@ -59,20 +59,6 @@ struct ProfileReport {
   std::vector<std::string> post_link;
 };
 
-// One recipe of a `pgo build` that built several (--recipe all): how it was built and
-// measured, and whether pgo chose it (orchestrator/recipe_choice.h, docs/recipes.md).
-struct RecipeReport {
-  std::string toolchain, recipe;
-  bool chosen = false;
-  std::string verdict;                 // why it was chosen or not
-  double build_seconds = 0;            // its own stages: builds, trainings, merges, post-link
-  uintmax_t binary_bytes = 0;          // its optimized executables, summed
-  uintmax_t baseline_bytes = 0;        // the baseline's, for comparison
-  size_t functions_with_counts = 0;    // of the compiler's merged profile
-  std::vector<std::string> post_link;  // "bolt: 120 of 300 functions profiled", per executable
-  std::vector<WorkloadResult> results;  // against the baseline, every metric
-};
-
 struct TrainingFailure {
   std::string toolchain, workload, command, status, stderr_tail;
   std::filesystem::path run_dir;  // its stdout, stderr and whatever it wrote
@@ -86,8 +72,6 @@ struct Report {
   std::vector<StageTiming> stages;
   std::vector<ProfileReport> profiles;
   std::vector<WorkloadResult> results;
-  // With several recipes: each one's figures; `results` and `profiles` are the chosen one's.
-  std::vector<RecipeReport> recipes;
   std::vector<TrainingFailure> training_failures;  // only with --keep-going
   std::vector<std::string> warnings;
   std::filesystem::path file;  // where report.json was stored
