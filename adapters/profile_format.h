@@ -83,6 +83,16 @@ class ProfileFormat : public ProfileRecorder {
  public:
   virtual Flags instrument_flags(const BuildRequest& request) const = 0;
   virtual Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const = 0;
+  // Context-sensitive PGO: the flags of a second instrumented build that uses the stage-1
+  // merged profile `stage1_profile` and records counts again after inlining. Its raw
+  // profiles land where training_env says; merge() takes them together with
+  // `stage1_profile`, and use_flags(<that merge>) builds the optimized binary.
+  // nullopt (the default): the format has no context-sensitive PGO.
+  virtual std::optional<Flags> context_sensitive_flags(const std::filesystem::path& stage1_profile,
+                                                       const BuildRequest& request) const {
+    (void)stage1_profile, (void)request;
+    return std::nullopt;
+  }
   virtual ProfileSummary summarize(const std::filesystem::path& merged) const = 0;
   virtual ProfileDiagnostics scan_build_output(std::string_view output) const = 0;
   // Raw/merged profile format version this toolchain writes (for metadata and staleness).

@@ -52,6 +52,16 @@ Flags ClangProfileFormat::use_flags(const fs::path& merged, const BuildRequest&)
   return f;
 }
 
+std::optional<Flags> ClangProfileFormat::context_sensitive_flags(const fs::path& stage1_profile,
+                                                                const BuildRequest& request) const {
+  // No path after -fcs-profile-generate: the compiled-in default (default_%m.profraw in the
+  // working directory) gives way to LLVM_PROFILE_FILE, as stage 1's does.
+  Flags f = use_flags(stage1_profile, request);
+  f.compile.push_back("-fcs-profile-generate");
+  f.link.push_back("-fcs-profile-generate");
+  return f;
+}
+
 Environment ClangProfileFormat::training_env(const fs::path& run_dir) const {
   // %m: the binary's signature, %p: the pid. Several binaries or processes of one run get
   // files of their own; with %m the runtime merges into an existing file of the same name.

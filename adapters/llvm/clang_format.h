@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,12 @@ class ClangProfileFormat : public ProfileFormat {
   // function as a warning (never an error, even under -Werror). Compile flags only: the
   // -mllvm options draw "argument unused" warnings at link time.
   Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const override;
+  // The CS-PGO instrumented build: use_flags(stage1_profile) plus -fcs-profile-generate on
+  // compile and link. The link needs it too: it pulls in the profile runtime (without it the
+  // binary runs but writes nothing) and, under ThinLTO, instruments in the LTO backend.
+  // The raw profiles follow LLVM_PROFILE_FILE like stage 1's (training_env).
+  std::optional<Flags> context_sensitive_flags(const std::filesystem::path& stage1_profile,
+                                               const BuildRequest& request) const override;
   // LLVM_PROFILE_FILE=<run_dir>/%m_%p.profraw: one file per binary and process.
   Environment training_env(const std::filesystem::path& run_dir) const override;
   // The single .profraw in run_dir; run_dir itself when the run left several (merge

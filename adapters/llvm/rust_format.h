@@ -28,6 +28,13 @@ class RustProfileFormat : public ClangProfileFormat {
   // -Cprofile-use=<merged>, -Cllvm-args=-pgo-warn-missing-function and the comdat/weak
   // mismatch warnings; LLVM reports through rustc as warnings, never errors.
   Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const override;
+  // None yet: rustc's CS-PGO is not checked to work and help (docs/adapters/llvm.md); the
+  // override keeps ClangProfileFormat's clang flags from reaching rustc.
+  std::optional<Flags> context_sensitive_flags(const std::filesystem::path& stage1_profile,
+                                               const BuildRequest& request) const override {
+    (void)stage1_profile, (void)request;
+    return std::nullopt;
+  }
   // In process (LLVM ProfileData) when rust_merge_in_process(); otherwise with the
   // llvm-profdata of rustc's sysroot (rustup's llvm-tools component); otherwise
   // pgo::BuildError naming rustc's LLVM release and `rustup component add llvm-tools`.
