@@ -44,6 +44,9 @@ struct ProfileSummary {
   size_t functions = 0;
   size_t functions_with_counts = 0;
   uint64_t total_count = 0;
+  // Context-sensitive records (LLVM CS-PGO), left out of the counts above: each repeats a
+  // function of `functions` as counted after inlining.
+  size_t context_sensitive_functions = 0;
   std::vector<FunctionCount> hottest;  // at most 10, hottest first (Go: the project's own first)
   std::vector<std::string> warnings;   // the format's doubts about the profile (Go: too few samples)
 };

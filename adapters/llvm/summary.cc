@@ -55,7 +55,10 @@ ProfileSummary summarize_llvm_profile(const fs::path& merged) {
   ProfileSummary s;
   std::vector<FunctionCount> all;
   for (const auto& record : *o.reader) {
-    if (is_cs(record.Hash)) continue;  // context-sensitive copies repeat counts in context
+    if (is_cs(record.Hash)) {  // context-sensitive copies repeat counts in context
+      ++s.context_sensitive_functions;
+      continue;
+    }
     ++s.functions;
     uint64_t sum = 0, hottest = 0;
     for (uint64_t c : record.Counts) {

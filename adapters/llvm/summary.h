@@ -25,7 +25,8 @@ struct FunctionRecordInfo {
 // sorted by name then hash. Throws Error(kBuildFailure) naming the file if it is unreadable.
 std::vector<FunctionRecordInfo> read_indexed_profile(const std::filesystem::path& path);
 
-// Summary over the non-context-sensitive records. A function's count is its entry count
+// Summary over the non-context-sensitive records; the context-sensitive ones (the hash's
+// CS flag, llvm::NamedInstrProfRecord::hasCSFlagInHash) are only counted. A function's count is its entry count
 // when the profile records it (front-end profiles, or IR profiles built with entry-first
 // instrumentation); otherwise, as for default IR PGO where counter 0 is an arbitrary
 // edge, its hottest counter. total_count sums every counter.

@@ -187,5 +187,20 @@ TEST_F(ClangCsPgoStages, MergeKeepsStageOneRecordsAndAddsCsRecords) {
   EXPECT_TRUE(h.context_sensitive);
 }
 
+TEST_F(ClangCsPgoStages, SummaryCountsCsRecordsApart) {
+  const fs::path merged = merge_both(*dir_ / "merged.profdata").output;
+  size_t cs_records = 0;
+  for (const FunctionRecordInfo& rec : read_indexed_profile(merged)) cs_records += rec.context_sensitive;
+  ProfileSummary s = format().summarize(merged);
+  ProfileSummary stage1 = format().summarize(stage1_);
+  EXPECT_GT(s.context_sensitive_functions, 0u);
+  EXPECT_EQ(s.context_sensitive_functions, cs_records);
+  EXPECT_EQ(stage1.context_sensitive_functions, 0u);
+  // The rest of the summary is stage 1's: CS records repeat its functions.
+  EXPECT_EQ(s.functions, stage1.functions);
+  EXPECT_EQ(s.functions_with_counts, stage1.functions_with_counts);
+  EXPECT_EQ(s.total_count, stage1.total_count);
+}
+
 }  // namespace
 }  // namespace pgo

@@ -52,6 +52,7 @@ TEST(LlvmSummary, RealProfile) {
   EXPECT_EQ(s.functions, records.size());
   EXPECT_EQ(s.functions_with_counts, with_counts);
   EXPECT_EQ(s.total_count, total);
+  EXPECT_EQ(s.context_sensitive_functions, 0u);  // plain IR PGO
   EXPECT_GT(s.total_count, 600u);  // 300 iterations, weight 2
   ASSERT_FALSE(s.hottest.empty());
   EXPECT_LT(s.functions_with_counts, s.functions);  // never_called has none
