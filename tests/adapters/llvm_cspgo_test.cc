@@ -70,18 +70,21 @@ int main(int argc, char** argv) {
 )";
 
 // Compiles `source` (-O2 and `flags.compile`) and links it (`flags.link`) as two commands,
-// as a build system does, so each flag list is checked on its own line.
-fs::path build(const fs::path& dir, const std::string& name, const Flags& flags) {
+// as a build system does, so each flag list is checked on its own line. The compiler's
+// output lands in `compiler_output` when given.
+fs::path build(const fs::path& dir, const std::string& name, const Flags& flags,
+               std::string* compiler_output = nullptr) {
   const fs::path src = dir / "two_contexts.c", obj = dir / (name + ".o"), bin = dir / name;
   llvm_test::write_text(src, kTwoContexts);
   std::vector<std::string> compile = {"clang-22", "-O2", "-c"};
   compile.insert(compile.end(), flags.compile.begin(), flags.compile.end());
   compile.insert(compile.end(), {src.string(), "-o", obj.string()});
-  llvm_test::run_ok(compile);
+  std::string out = llvm_test::run_ok(compile);
   std::vector<std::string> link = {"clang-22"};
   link.insert(link.end(), flags.link.begin(), flags.link.end());
   link.insert(link.end(), {obj.string(), "-o", bin.string()});
-  llvm_test::run_ok(link);
+  out += llvm_test::run_ok(link);
+  if (compiler_output) *compiler_output = out;
   return bin;
 }
 
@@ -200,6 +203,18 @@ TEST_F(ClangCsPgoStages, SummaryCountsCsRecordsApart) {
   EXPECT_EQ(s.functions, stage1.functions);
   EXPECT_EQ(s.functions_with_counts, stage1.functions_with_counts);
   EXPECT_EQ(s.total_count, stage1.total_count);
+}
+
+TEST_F(ClangCsPgoStages, OptimizedBuildUsesTheMergedProfileAndPrintsTheSame) {
+  const fs::path merged = merge_both(*dir_ / "merged.profdata").output;
+  const fs::path opt_dir = *dir_ / "optimized";
+  fs::create_directories(opt_dir);
+  std::string compiler_output;
+  const fs::path bin = build(opt_dir, "optimized", format().use_flags(merged, BuildRequest{}), &compiler_output);
+  ProfileDiagnostics d = format().scan_build_output(compiler_output);
+  EXPECT_EQ(d.mismatch_warnings, 0u) << compiler_output;
+  EXPECT_EQ(llvm_test::run_ok({bin.string(), kArg}), expected_output_);
+  EXPECT_FALSE(expected_output_.empty());
 }
 
 }  // namespace
