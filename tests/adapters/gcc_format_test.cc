@@ -74,6 +74,7 @@ TEST_F(GccFormatTest, InstrumentAndUseFlags) {
   EXPECT_TRUE(has(u.compile, "-fprofile-correction"));
   EXPECT_THROW(fmt.instrument_flags(BuildRequest{}), Error);
   EXPECT_THROW(GccProfileFormat(GccFormatOptions{}, runner_), Error);
+  EXPECT_FALSE(fmt.context_sensitive_flags(root_ / "merged", req).has_value());  // GCC has no CS-PGO
 }
 
 TEST_F(GccFormatTest, TrainingEnvStripsTheProfileDirectory) {

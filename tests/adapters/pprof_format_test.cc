@@ -57,6 +57,10 @@ TEST_F(PprofFormatTest, CollectsTheRunDirectoryOnlyWithAProfile) {
   EXPECT_EQ(format_.training_env(empty).at(kGoCpuProfileEnv), (empty / kGoProfileSubdir).string());
 }
 
+TEST_F(PprofFormatTest, HasNoContextSensitiveStage) {
+  EXPECT_FALSE(format_.context_sensitive_flags(*dir_ / "merged.pprof", BuildRequest{}).has_value());
+}
+
 TEST_F(PprofFormatTest, WeightsRepeatInputsAndScaleTheSamples) {
   int64_t a = samples(only_profile(*dir_ / "a")), b = samples(only_profile(*dir_ / "b"));
   ASSERT_GT(a, 0);
