@@ -28,8 +28,10 @@ class RustProfileFormat : public ClangProfileFormat {
   // -Cprofile-use=<merged>, -Cllvm-args=-pgo-warn-missing-function and the comdat/weak
   // mismatch warnings; LLVM reports through rustc as warnings, never errors.
   Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const override;
-  // None yet: rustc's CS-PGO is not checked to work and help (docs/adapters/llvm.md); the
-  // override keeps ClangProfileFormat's clang flags from reaching rustc.
+  // None: rustc 1.95 builds LLVM's PGO options itself with no CS action, so
+  // -Cllvm-args=-cs-profile-generate instruments nothing, and -Cprofile-generate with
+  // -Cprofile-use is refused (docs/adapters/llvm.md, "Context-sensitive PGO"). The override
+  // also keeps ClangProfileFormat's clang flags from reaching rustc.
   std::optional<Flags> context_sensitive_flags(const std::filesystem::path& stage1_profile,
                                                const BuildRequest& request) const override {
     (void)stage1_profile, (void)request;
