@@ -28,6 +28,24 @@ TrainKey key_from(const json& j) {
   return k;
 }
 
+TrainRecord record_from(const json& t) {
+  TrainRecord r;
+  r.key = key_from(t.at("key"));
+  r.merged = t.at("merged").get<std::string>();
+  r.merge_method = t.at("merge_method").get<std::string>();
+  r.raw_profiles = t.at("raw_profiles").get<size_t>();
+  r.skipped = t.at("skipped").get<std::vector<std::string>>();
+  return r;
+}
+
+json record_json(const TrainRecord& t) {
+  return {{"key", key_json(t.key)},
+          {"merged", t.merged.string()},
+          {"merge_method", t.merge_method},
+          {"raw_profiles", t.raw_profiles},
+          {"skipped", t.skipped}};
+}
+
 std::string number(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", v);
@@ -43,16 +61,9 @@ Fingerprints read_fingerprints(const fs::path& file) {
   try {
     json j = json::parse(read_file(file));
     if (j.value("schema", "") != kSchema) return out;
-    if (j.contains("train") && j["train"].is_object()) {
-      const json& t = j["train"];
-      TrainRecord r;
-      r.key = key_from(t.at("key"));
-      r.merged = t.at("merged").get<std::string>();
-      r.merge_method = t.at("merge_method").get<std::string>();
-      r.raw_profiles = t.at("raw_profiles").get<size_t>();
-      r.skipped = t.at("skipped").get<std::vector<std::string>>();
-      out.train = std::move(r);
-    }
+    if (j.contains("train") && j["train"].is_object()) out.train[""] = record_from(j["train"]);
+    if (j.contains("train_families") && j["train_families"].is_object())
+      for (const auto& [family, t] : j["train_families"].items()) out.train[family] = record_from(t);
     if (j.contains("bench") && j["bench"].is_object())
       for (const auto& [name, b] : j["bench"].items())
         out.bench[name] = BenchRecord{b.at("key").get<std::string>(), b.at("result")};
@@ -64,14 +75,9 @@ Fingerprints read_fingerprints(const fs::path& file) {
 
 void write_fingerprints(const fs::path& file, const Fingerprints& f) {
   json j = {{"schema", kSchema}};
-  if (f.train) {
-    const TrainRecord& t = *f.train;
-    j["train"] = {{"key", key_json(t.key)},
-                  {"merged", t.merged.string()},
-                  {"merge_method", t.merge_method},
-                  {"raw_profiles", t.raw_profiles},
-                  {"skipped", t.skipped}};
-  }
+  for (const auto& [family, t] : f.train)
+    if (family.empty()) j["train"] = record_json(t);
+    else j["train_families"][family] = record_json(t);
   json bench = json::object();
   for (const auto& [name, b] : f.bench) bench[name] = {{"key", b.key}, {"result", b.result}};
   j["bench"] = bench;
@@ -80,7 +86,7 @@ void write_fingerprints(const fs::path& file, const Fingerprints& f) {
 }
 
 std::string train_reuse_blocker(const std::optional<TrainRecord>& previous, const TrainKey& now) {
-  if (!previous) return "no previous training recorded";
+  if (!previous) return "first training";
   const TrainKey& then = previous->key;
   if (then.format != now.format || then.format_version != now.format_version)
     return "profile format changed (" + then.format + " " + then.format_version + " -> " + now.format + " " +

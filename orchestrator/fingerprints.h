@@ -45,7 +45,9 @@ struct BenchRecord {
 };
 
 struct Fingerprints {
-  std::optional<TrainRecord> train;
+  // By training family: "" for the plain instrumented build, else the family's name ("lto",
+  // "cs-lto"), so building several recipes keeps each family's training reusable.
+  std::map<std::string, TrainRecord> train;
   std::map<std::string, BenchRecord> bench;  // workload name -> record
 };
 
@@ -56,7 +58,7 @@ Fingerprints read_fingerprints(const std::filesystem::path& file);
 void write_fingerprints(const std::filesystem::path& file, const Fingerprints& fingerprints);
 
 // Empty when `previous` can be reused for `now`; otherwise why not, for the progress line
-// ("instrumented calc changed", "no previous training", "merged profile ... is gone").
+// ("instrumented calc changed", "first training", "merged profile ... is gone").
 std::string train_reuse_blocker(const std::optional<TrainRecord>& previous, const TrainKey& now);
 
 // SHA-256 of each binary (target -> hex).

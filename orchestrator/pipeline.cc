@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "orchestrator/bench/measure.h"
 #include "orchestrator/build_manifest.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/report/exports.h"
@@ -31,24 +32,23 @@ ToolchainPipeline::ToolchainPipeline(const Config& config, const BuildOptions& o
                                      ProcessRunner& runner, Progress& progress, Report& report,
                                      const ProfileStore& store, const AdapterFactories& adapters)
     : config_(config), options_(options), spec_(spec), runner_(runner), progress_(progress), report_(report),
-      store_(store), adapters_(adapters), recipe_(recipe_for_toolchain(config, options, spec)),
-      build_system_(adapters.build_system(config, spec, runner)) {}
+      store_(store), adapters_(adapters), build_system_(adapters.build_system(config, spec, runner)) {
+  recipes_for_toolchain(config, options, spec, "");  // unknown names stop here, before detection
+}
 
-Recipe recipe_for_toolchain(const Config& config, const BuildOptions& options, const ToolchainSpec& spec) {
-  if (options.recipe) return *options.recipe;
+std::vector<Recipe> recipes_for_toolchain(const Config& config, const BuildOptions& options, const ToolchainSpec& spec,
+                                          const std::string& toolchain_kind) {
+  if (!options.recipes.empty()) return expand_recipes(options.recipes, toolchain_kind);
   const bool own = !spec.recipes.empty();
   const std::vector<std::string>& names = own ? spec.recipes : config.optimize.recipes;
-  if (names.empty()) return Recipe{};
+  if (names.empty()) return {Recipe{}};
   const SourcePos& pos = own ? spec.recipes_pos : config.optimize.recipes_pos;
-  const std::string where = config.file.string() + ":" + std::to_string(pos.line) + ": " +
-                            (own ? "toolchains[" + spec.name + "].recipes" : std::string("optimize.recipes"));
-  if (names.size() > 1 || names.front() == "all")
-    throw UsageError(where + ": this pgo builds one recipe a build; give one (" + join(known_recipes(), ", ") +
-                     ") or pass --recipe");
   try {
-    return parse_recipe(names.front());
+    return expand_recipes(names, toolchain_kind);
   } catch (const Error& e) {
-    throw UsageError(where + ": " + e.what());
+    throw UsageError(config.file.string() + ":" + std::to_string(pos.line) + ": " +
+                     (own ? "toolchains[" + spec.name + "].recipes" : std::string("optimize.recipes")) + ": " +
+                     e.what());
   }
 }
 
@@ -71,113 +71,101 @@ std::vector<std::string> identical_libraries(const BuildResult& baseline, const 
 
 void ToolchainPipeline::run() {
   const std::string& tc = spec_.name;
-  const BuildKind baseline_kind = BuildKind::baseline(), instrumented_kind = BuildKind::instrumented(),
-                  optimized_kind = BuildKind::optimized();
+  const BuildKind baseline_kind = BuildKind::baseline();
   Toolchain toolchain = timed(report_, progress_, tc, "detect", [&] {
     return build_system_->detect(store_.build_dir(tc, baseline_kind));
   });
   toolchain.name = tc;
-  // Before any build: a recipe this toolchain cannot take is refused here.
-  std::vector<std::unique_ptr<PostLinkOptimizer>> post_link_stages =
-      adapters_.post_link(recipe_, toolchain, runner_, store_.toolchain_dir(tc));
-  recipe_flags_ = recipe_flags(recipe_, config_, toolchain, post_link_stages);
-  std::vector<std::string> targets = select_targets();
-  targets_ = targets;
+  plan_recipes(toolchain);  // a recipe this toolchain cannot take is refused here, before any build
+  targets_ = select_targets();
   fingerprints_ = reuse::read_fingerprints(fingerprints_file());
   const fs::path manifest = manifest_path(store_.build_dir(tc, baseline_kind));
   fs::remove(manifest);  // a failed build leaves none
 
   BuildRequest request;
-  request.targets = targets;
+  request.targets = targets_;
   request.jobs = options_.jobs;
   request.kind = baseline_kind;
   request.build_dir = store_.build_dir(tc, baseline_kind);
   BuildResult baseline = timed(report_, progress_, tc, "build baseline", [&] { return build_system_->build(request); });
 
-  request.kind = instrumented_kind;
-  request.build_dir = store_.build_dir(tc, instrumented_kind);
-  FormatContext fctx{runner_, request.build_dir, store_.raw_profiles_dir(tc), links_threads(baseline)};
-  std::unique_ptr<ProfileFormat> format = adapters_.profile_format(toolchain, fctx);
-  toolchain.profile_format = format->name();
-  toolchain.profile_version = format->format_version(toolchain);
-  report_.toolchains.push_back(toolchain);
-  request.flags = format->instrument_flags(request);
-  append_flags(request.flags, recipe_flags_.instrumented);
-  Flags instrument_flags = request.flags;
-  ProfileSource source = obtain_profile(toolchain, request, *format);
-  if (source.shard_written) return;  // `pgo train --shard`: the shard is the result
-  const MergeResult& merged = source.merged;
-  ProfileSummary summary = format->summarize(merged.output);
-  if (summary.functions_with_counts == 0)
-    throw WorkloadError("the merged " + tc + " profile has no function with a non-zero count: the training "
-                        "workloads did not exercise the instrumented targets (" + join(targets, ", ") + ")");
-  std::vector<TargetTraining> training = warn_about_profile_quality(*format, summary, source);
-  for (const std::string& w : summary.warnings) warn(w);  // the format's doubts (Go: too few samples)
-
-  request.kind = optimized_kind;
-  request.build_dir = store_.build_dir(tc, optimized_kind);
-  request.flags = format->use_flags(merged.output, request);
-  append_flags(request.flags, recipe_flags_.optimized);
-  Flags use_flags = request.flags;
-  BuildResult optimized = timed(report_, progress_, tc, "build optimized", [&] { return build_system_->build(request); });
-  for (std::string& w : identical_libraries(baseline, optimized)) optimized.warnings.push_back(std::move(w));
-  ProfileDiagnostics diagnostics = format->scan_build_output(optimized.output);
-  for (const std::vector<std::string>* ws : {&baseline.warnings, &source.instrumented_warnings, &optimized.warnings})
-    for (const std::string& w : *ws) warn(w);
-
-  std::vector<ProfileReport> profiles;
-  for (const auto& target : targets) {
-    ProfileReport p{tc, target, summary, diagnostics, merged.method, source.raw_profiles, merged.skipped, {}, true,
-                    to_string(source.origin), source.reason, {}};
-    fs::path base = executables_by_target(baseline).at(target), opt = executables_by_target(optimized).at(target);
-    p.binary_differs = !same_file_content(base, opt);
-    if (!p.binary_differs) {
-      // Expected for a target the training never ran (warned about above); otherwise the
-      // profile did not reach the build.
-      auto t = std::find_if(training.begin(), training.end(), [&](const TargetTraining& x) { return x.target == target; });
-      if (t == training.end() || !t->never_trained())
-        throw BuildError("the optimized " + target + " built with " + tc + " is byte-identical to the baseline: " +
-                         "the profile did not reach the build (see " + optimized.log.string() + ")");
-      warn("the optimized " + target + " is byte-identical to the baseline, as expected without training");
-    }
-    profiles.push_back(std::move(p));
+  for (auto& family : families_) {
+    request.kind = BuildKind{BuildRole::Instrumented, "instrumented" + (family->name.empty() ? "" : "-" + family->name)};
+    request.build_dir = store_.build_dir(tc, request.kind);
+    const std::string stage = family->name.empty() ? "" : family->name + "-";
+    FormatContext fctx{runner_, request.build_dir, store_.raw_profiles_dir(tc, stage), links_threads(baseline)};
+    family->format = adapters_.profile_format(toolchain, fctx);
+    family->request = request;
   }
+  toolchain.profile_format = families_.front()->format->name();
+  toolchain.profile_version = families_.front()->format->format_version(toolchain);
+  report_.toolchains.push_back(toolchain);
+  for (auto& family : families_) {
+    // A CS stage is instrumented on top of its stage 1's profile, known only now.
+    std::optional<Flags> flags = family->parent ? family->format->context_sensitive_flags(
+                                                      family->parent->source.merged.output, family->request)
+                                                : family->format->instrument_flags(family->request);
+    if (!flags) throw UsageError("the " + toolchain.profile_format + " profile format has no context-sensitive PGO");
+    family->request.flags = *flags;
+    append_flags(family->request.flags, family->recipe_flags);
+    // --reuse serves one recipe only (plan_recipes), so the first recipe's flags are the ones.
+    build_family(*family, toolchain, recipes_.front().flags.optimized);
+    if (family->source.shard_written) return;  // `pgo train --shard`: the shard is the result
+  }
+  for (RecipeBuild& build : recipes_) {
+    build_recipe(build, baseline);
+    for (std::string& w : identical_libraries(baseline, build.optimized)) build.optimized.warnings.push_back(std::move(w));
+    for (const std::string& w : build.optimized.warnings) warn(w);
+  }
+  for (const std::string& w : baseline.warnings) warn(w);
 
-  // Post-link stages rewrite the optimized executables; what is benchmarked and recorded
-  // below is their result.
-  std::map<std::string, std::vector<std::string>> post_link_notes;
-  for (const auto& stage : post_link_stages) optimized = post_link(*stage, optimized, post_link_notes);
-  for (auto& p : profiles) p.post_link = post_link_notes[p.target];
-
-  write_build_manifest(manifest,
-                       BuildManifest{toolchain, config_.build.system, now_iso8601(),
-                                     {{"baseline", manifest_build(store_.build_dir(tc, baseline_kind), baseline, {})},
-                                      {"optimized", manifest_build(store_.build_dir(tc, optimized_kind), optimized,
-                                                                   use_flags, merged.output)}}});
-  if (options_.bench) bench(baseline, optimized);
+  const std::vector<bench::Metric> metrics = bench::chosen_metrics(options_.metric, config_);
+  auto write_manifest = [&](const RecipeBuild& build) {
+    const fs::path optimized_dir = store_.build_dir(tc, BuildKind{BuildRole::Optimized, build.recipe.tree_name()});
+    write_build_manifest(
+        manifest, BuildManifest{toolchain, config_.build.system, now_iso8601(),
+                                {{"baseline", manifest_build(store_.build_dir(tc, baseline_kind), baseline, {})},
+                                 {"optimized", manifest_build(optimized_dir, build.optimized, build.use_flags,
+                                                              build.family->source.merged.output)}}});
+  };
+  size_t chosen = 0;
+  if (recipes_.size() == 1) {
+    write_manifest(recipes_.front());  // before the benchmark: `pgo bench` can measure a build whose bench failed
+    if (options_.bench) bench(baseline, recipes_.front().optimized);
+  } else {
+    if (options_.bench) bench_recipes(baseline, metrics);
+    chosen = choose_recipe_build(metrics);
+    write_manifest(recipes_[chosen]);
+  }
+  RecipeBuild& winner = recipes_[chosen];
+  const TrainingFamily& family = *winner.family;
+  const ProfileSource& source = family.source;
+  const std::string& ext = family.format->merged_extension();
+  // The instrument flags recorded are stage 1's: a CS profile's functions are those of the
+  // stage-1 instrumented build, which is what `pgo status` builds to compare them with.
+  const TrainingFamily& stage_one = family.parent ? *family.parent : family;
 
   if (source.origin == ProfileOrigin::Stored) {
     // The stored profile is the one built from; its metadata keeps its creation date.
     progress_.note("[" + tc + "] store: unchanged (built from the stored profile)");
-    for (auto& p : profiles) p.stored_at = store_.profile_path(p.target, tc, format->merged_extension());
+    for (auto& p : winner.profiles) p.stored_at = store_.profile_path(p.target, tc, ext);
   } else timed(report_, progress_, tc, "store", [&] {
     std::vector<nlohmann::json> metadata;
     const SourceFilter is_source = [&](const fs::path& f) { return build_system_->is_source(f); };
-    for (auto& p : profiles)
-      metadata.push_back(profile_metadata(MetadataInputs{config_, toolchain, p.target, merged, summary,
-                                                         instrument_flags, use_flags, report_.geomean_speedup(tc),
-                                                         is_source, recipe_.name}));
+    for (auto& p : winner.profiles)
+      metadata.push_back(profile_metadata(MetadataInputs{config_, toolchain, p.target, source.merged, family.summary,
+                                                         stage_one.request.flags, winner.use_flags,
+                                                         report_.geomean_speedup(tc), is_source, winner.recipe.name}));
     // The commit point: an interruption before it leaves the store as it was; once the
     // profiles are being written, they are all written (it takes milliseconds).
     throw_if_interrupted();
-    for (size_t i = 0; i < profiles.size(); ++i) {
-      profiles[i].stored_at =
-          store_.save(profiles[i].target, tc, merged.output, format->merged_extension(), metadata[i]);
-      for (const StageProfile& stage : post_link_profiles_)
-        store_.save_stage_profile(profiles[i].target, tc, stage.stage, stage.merged, stage.extension);
+    for (size_t i = 0; i < winner.profiles.size(); ++i) {
+      winner.profiles[i].stored_at = store_.save(winner.profiles[i].target, tc, source.merged.output, ext, metadata[i]);
+      for (const StageProfile& stage : winner.stage_profiles)
+        store_.save_stage_profile(winner.profiles[i].target, tc, stage.stage, stage.merged, stage.extension);
     }
   });
-  for (auto& p : profiles) report_.profiles.push_back(std::move(p));
+  for (auto& p : winner.profiles) report_.profiles.push_back(std::move(p));
 }
 
 fs::path ToolchainPipeline::fingerprints_file() const { return store_.toolchain_dir(spec_.name) / "fingerprints.json"; }

@@ -23,9 +23,10 @@ struct BuildOptions {
   bool keep_going = false;              // leave failing training runs out instead of stopping
   bool bench = true;                    // run the benchmark stage
   std::string metric;                   // --metric time|instructions|both; empty: pgo.yaml's bench.metric
-  // --recipe: the techniques stacked on the build ("pgo", "pgo+bolt"); nullopt: pgo.yaml's
-  // (recipe_for_toolchain), else plain pgo.
-  std::optional<Recipe> recipe;
+  // --recipe, repeatable: the recipes to build ("pgo", "pgo+bolt", or "all"); with several,
+  // each is built and benchmarked and the best is kept (docs/recipes.md). Empty: pgo.yaml's
+  // (recipes_for_toolchain), else plain pgo.
+  std::vector<std::string> recipes;
   std::string pgo_version;              // recorded in the report
   // Reuse (orchestrator/fingerprints.h): unless `force`, training+merge and each benchmark
   // are skipped when their inputs are unchanged since the last build.
@@ -55,10 +56,13 @@ std::vector<std::filesystem::path> run_train_shard(const Config& config, const B
 
 // The toolchains of `config` selected by `names` (all when empty); unknown names are a
 // usage error that lists the configured ones.
-// The recipe `pgo build` builds for `spec`: options.recipe, else the toolchain's `recipes:`,
-// else `optimize.recipes`, else plain pgo. One recipe a build for now: a list of several
-// (or "all") is a UsageError naming the file and line.
-Recipe recipe_for_toolchain(const Config& config, const BuildOptions& options, const ToolchainSpec& spec);
+// The recipes `pgo build` builds for `spec`, simplest first: options.recipes, else the
+// toolchain's `recipes:`, else `optimize.recipes`, else plain pgo; "all" is every recipe a
+// toolchain of kind `toolchain_kind` ("gcc", "clang", "rust", "go") supports. An unknown name,
+// or one the toolchain cannot take, is a UsageError, naming pgo.yaml's file, line and key when
+// it came from there. With an empty `toolchain_kind` (before detection) only names are checked.
+std::vector<Recipe> recipes_for_toolchain(const Config& config, const BuildOptions& options, const ToolchainSpec& spec,
+                                          const std::string& toolchain_kind);
 
 std::vector<ToolchainSpec> select_toolchains(const Config& config, const std::vector<std::string>& names);
 

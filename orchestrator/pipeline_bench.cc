@@ -50,6 +50,35 @@ void ToolchainPipeline::bench(const BuildResult& baseline, const BuildResult& op
   reuse::write_fingerprints(fingerprints_file(), fingerprints_);
 }
 
+// Several recipes: each workload measured for the baseline and every recipe's binaries in one
+// interleaved session, so the machine's drift hits them alike. Not reused between builds.
+void ToolchainPipeline::bench_recipes(const BuildResult& baseline, const std::vector<bench::Metric>& metrics) {
+  const std::string& tc = spec_.name;
+  std::vector<const WorkloadSpec*> benched;
+  for (const auto& w : config_.workloads)
+    if (w.bench) benched.push_back(&w);
+  const std::optional<bench::Counter> counter =
+      bench::instruction_counter(metrics, runner_, store_.root() / "runs" / "counter-probe", progress_);
+  std::vector<bench::NamedBins> variants{{"baseline", executables_by_target(baseline)}};
+  for (const RecipeBuild& b : recipes_) variants.push_back({b.recipe.name, executables_by_target(b.optimized)});
+  for (size_t i = 0; i < benched.size(); ++i)
+    for (bench::Metric metric : metrics) {
+      const WorkloadSpec& w = *benched[i];
+      const bool counts = metric == bench::Metric::Instructions;
+      const std::string stage = std::string(counts ? "count " : "bench ") + w.name + " (" + std::to_string(i + 1) +
+                                "/" + std::to_string(benched.size()) + ", " + std::to_string(recipes_.size()) +
+                                " recipes)";
+      bench::VariantsRequest request{config_, tc, w, variants, store_.runs_dir(tc) / "bench" / w.name, std::nullopt,
+                                     counter};
+      std::vector<WorkloadResult> results = timed(report_, progress_, tc, stage, [&] {
+        return bench::measure_variants(runner_, request, metric,
+                                       [&](int run, int max_runs) { progress_.step(run, max_runs, "rounds"); });
+      });
+      for (size_t r = 0; r < recipes_.size() && r < results.size(); ++r)
+        recipes_[r].results.push_back(std::move(results[r]));
+    }
+}
+
 // The previous build's result of workload `name`, when its key is `key` (and not --force).
 std::optional<WorkloadResult> ToolchainPipeline::reusable_bench(const std::string& name, const std::string& key) const {
   auto it = fingerprints_.bench.find(name);

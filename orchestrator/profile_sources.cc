@@ -11,16 +11,20 @@ namespace pgo {
 namespace fs = std::filesystem;
 
 ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolchain& toolchain,
-                                                                   const BuildRequest& request,
-                                                                   const ProfileFormat& format) {
+                                                                   const TrainingFamily& family,
+                                                                   const Flags& optimized_recipe_flags) {
   const std::string& tc = spec_.name;
+  const BuildRequest& request = family.request;
+  const ProfileFormat& format = *family.format;
   std::string why_not_stored;  // --reuse: why the stored profile could not serve
   if (options_.reuse_stored)
-    if (std::optional<ProfileSource> stored = from_store(toolchain, request, format, why_not_stored))
+    if (std::optional<ProfileSource> stored =
+            from_store(toolchain, request, format, optimized_recipe_flags, why_not_stored))
       return std::move(*stored);
 
+  const std::string label = family.name.empty() ? "" : " (" + family.name + ")";
   BuildResult instrumented =
-      timed(report_, progress_, tc, "build instrumented", [&] { return build_system_->build(request); });
+      timed(report_, progress_, tc, "build instrumented" + label, [&] { return build_system_->build(request); });
   // Libraries too: an edit in a library of the tree leaves the executables as they are.
   std::map<std::string, std::string> hashes = reuse::hash_binaries(binaries_by_name(instrumented));
   ProfileSource out = [&] {
@@ -28,11 +32,16 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolcha
     if (!options_.shard_inputs.empty()) return from_shards(format, hashes);
     reuse::TrainKey key{format.name(), toolchain.profile_version, workloads_fingerprint(config_), hashes};
     // A stale stored profile is regenerated rather than taken from the last build's training.
-    std::string blocker = options_.force || !why_not_stored.empty()
-                              ? "reuse disabled"
-                              : reuse::train_reuse_blocker(fingerprints_.train, key);
-    if (blocker.empty()) return from_last_build();
-    return from_training(format, instrumented, key, why_not_stored.empty() ? blocker : why_not_stored);
+    auto previous = fingerprints_.train.find(family.name);
+    std::string blocker =
+        options_.force || !why_not_stored.empty()
+            ? "reuse disabled"
+            : reuse::train_reuse_blocker(previous == fingerprints_.train.end()
+                                             ? std::nullopt
+                                             : std::optional<reuse::TrainRecord>(previous->second),
+                                         key);
+    if (blocker.empty()) return from_last_build(family.name);
+    return from_training(family, instrumented, key, why_not_stored.empty() ? blocker : why_not_stored);
   }();
   out.instrumented_warnings = instrumented.warnings;
   out.instrumented_bins = executables_by_target(instrumented);
@@ -43,6 +52,7 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolcha
 std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(const Toolchain& toolchain,
                                                                              const BuildRequest& request,
                                                                              const ProfileFormat& format,
+                                                                             const Flags& optimized_recipe_flags,
                                                                              std::string& why_not) {
   const std::string& tc = spec_.name;
   BuildRequest use = request;
@@ -50,7 +60,7 @@ std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(co
   use.build_dir = store_.build_dir(tc, use.kind);
   fs::path placeholder = store_.merged_dir(tc) / ("profile-0000000000000000" + format.merged_extension());
   Flags use_flags = format.use_flags(placeholder, use);
-  append_flags(use_flags, recipe_flags_.optimized);
+  append_flags(use_flags, optimized_recipe_flags);
   nlohmann::json flags = flags_metadata(config_, request.flags, use_flags, placeholder);
   StoredProfileCheck check =
       check_stored_profile(config_, store_, targets_, toolchain, format, flags,
@@ -91,13 +101,14 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::from_shards(const ProfileFor
 }
 
 // The last build's merged profile: instrumented binaries, workloads and format unchanged.
-ToolchainPipeline::ProfileSource ToolchainPipeline::from_last_build() {
-  const reuse::TrainRecord& t = *fingerprints_.train;
+ToolchainPipeline::ProfileSource ToolchainPipeline::from_last_build(const std::string& family) {
+  const reuse::TrainRecord& t = fingerprints_.train.at(family);
+  const std::string label = family.empty() ? "" : " (" + family + ")";
   ProfileSource out;
   out.origin = ProfileOrigin::Reused;
   out.reason = "instrumented binaries, training workloads and profile format unchanged";
-  reused_stage("train", out.reason);
-  reused_stage("merge", out.reason);
+  reused_stage("train" + label, out.reason);
+  reused_stage("merge" + label, out.reason);
   out.merged.output = t.merged;
   out.merged.method = t.merge_method;
   out.merged.skipped = t.skipped;
@@ -107,27 +118,33 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::from_last_build() {
 }
 
 // Trains the instrumented build now and merges; remembers a complete training for reuse.
-ToolchainPipeline::ProfileSource ToolchainPipeline::from_training(const ProfileFormat& format,
+ToolchainPipeline::ProfileSource ToolchainPipeline::from_training(const TrainingFamily& family,
                                                                   const BuildResult& instrumented,
                                                                   const reuse::TrainKey& key,
                                                                   const std::string& why_trained) {
   const std::string& tc = spec_.name;
+  const ProfileFormat& format = *family.format;
+  const std::string label = family.name.empty() ? "" : " (" + family.name + ")";
+  const std::string runs = family.name.empty() ? "train" : "train-" + family.name;
   ProfileSource out;
   out.reason = why_trained;
-  TrainingOutcome training = timed(report_, progress_, tc, "train", [&] {
-    return train(plan_training_runs(config_, executables_by_target(instrumented), store_.runs_dir(tc) / "train"),
+  TrainingOutcome training = timed(report_, progress_, tc, "train" + label, [&] {
+    return train(plan_training_runs(config_, executables_by_target(instrumented), store_.runs_dir(tc) / runs),
                  format, runner_, jobs(), options_.keep_going, progress_, tc);
   });
   report_.training_failures.insert(report_.training_failures.end(), training.failures.begin(),
                                    training.failures.end());
-  out.merged = timed(report_, progress_, tc, "merge", [&] { return merge(format, training); });
+  // CS-PGO: the merged profile is stage 1's with the CS runs' records added.
+  if (family.parent) training.profiles.push_back(WeightedInput{family.parent->source.merged.output, 1});
+  out.merged = timed(report_, progress_, tc, "merge" + label,
+                     [&] { return merge(format, training, family.name.empty() ? "" : family.name + "-"); });
   out.raw_profiles = training.profiles.size();
   // Only a complete training is worth reusing: one with failed runs is retried next time.
   if (training.failures.empty())
-    fingerprints_.train =
+    fingerprints_.train[family.name] =
         reuse::TrainRecord{key, out.merged.output, out.merged.method, out.raw_profiles, out.merged.skipped};
   else
-    fingerprints_.train.reset();
+    fingerprints_.train.erase(family.name);
   reuse::write_fingerprints(fingerprints_file(), fingerprints_);
   return out;
 }

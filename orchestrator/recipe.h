@@ -11,13 +11,27 @@ struct Recipe {
   std::string name = "pgo";
   std::vector<std::string> techniques = {"pgo"};  // in the order they apply
   bool has(const std::string& technique) const;
+  // The build-tree name of its optimized build: "optimized" for plain pgo, else
+  // "optimized-" and the name with '-' for '+' (build systems dislike '+' in paths less
+  // than people reading them do, but some do).
+  std::string tree_name() const;
 };
 
-// Parses a --recipe value. Every recipe starts with "pgo"; a technique this pgo does not
-// build yet (cspgo) or an unknown one is a UsageError that lists what exists.
+// Parses a --recipe value. Every recipe starts with "pgo" or "cspgo" (context-sensitive
+// PGO, which comes with LTO); an unknown name is a UsageError that lists what exists.
 Recipe parse_recipe(const std::string& name);
 
 // The recipes this pgo builds, simplest first.
 const std::vector<std::string>& known_recipes();
+
+// Why a toolchain of kind `toolchain_kind` ("gcc", "clang", "rust", "go": compiler_kinds'
+// toolchain column) cannot take `recipe`; empty when it can, or when the kind is not known yet
+// (empty).
+std::string unsupported_reason(const Recipe& recipe, const std::string& toolchain_kind);
+
+// The recipes that `names` asks for, in known_recipes() order without repeats; "all" is
+// every recipe `toolchain_kind` supports. A named recipe the toolchain cannot take is a
+// UsageError giving the reason.
+std::vector<Recipe> expand_recipes(const std::vector<std::string>& names, const std::string& toolchain_kind);
 
 }  // namespace pgo

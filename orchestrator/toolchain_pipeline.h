@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "orchestrator/adapter_factories.h"
+#include "orchestrator/bench/metric.h"
 #include "orchestrator/fingerprints.h"
 #include "orchestrator/lto.h"
 #include "orchestrator/pipeline.h"
@@ -69,25 +70,74 @@ class ToolchainPipeline {
     std::map<std::string, std::filesystem::path> instrumented_bins;  // when it ran
   };
 
+  // The recipes that share one instrumented build and its training: those whose techniques
+  // add the same flags to it (pgo and pgo+bolt; pgo+lto and pgo+lto+bolt).
+  struct TrainingFamily {
+    std::string name;  // "" for the plain instrumented build, "lto", "cs-lto"; names its trees and runs
+    Flags recipe_flags;  // what the recipes add to the format's instrument flags
+    // Context-sensitive PGO's second stage builds on its parent's (stage 1's) profile: the
+    // instrumented build uses it, and the merge folds it in with the CS runs' profiles.
+    TrainingFamily* parent = nullptr;
+    BuildRequest request;  // the instrumented build
+    std::unique_ptr<ProfileFormat> format;
+    ProfileSource source;
+    ProfileSummary summary;
+    std::vector<TargetTraining> training;
+    double seconds = 0;  // its instrumented build, training and merge
+  };
+
+  struct StageProfile {
+    std::string stage;
+    std::filesystem::path merged;
+    std::string extension;
+  };
+
+  // One recipe's optimized build and what it is judged and stored by.
+  struct RecipeBuild {
+    Recipe recipe;
+    std::vector<std::unique_ptr<PostLinkOptimizer>> post_link;
+    RecipeFlags flags;  // what it adds to the format's flags (orchestrator/lto.h)
+    TrainingFamily* family = nullptr;
+    BuildResult optimized;  // after its post-link stages
+    Flags use_flags;
+    ProfileDiagnostics diagnostics;
+    std::vector<ProfileReport> profiles;  // one per target
+    std::vector<StageProfile> stage_profiles;
+    std::vector<WorkloadResult> results;  // against the baseline
+    double seconds = 0;  // its optimized build and post-link stages
+  };
+
+  // recipe_builds.cc: the families, each recipe's optimized build, the choice among them.
+  void plan_recipes(const Toolchain& toolchain);
+  TrainingFamily* family(const std::string& name, const Flags& recipe_flags);  // found or added
+  void build_family(TrainingFamily& family, const Toolchain& toolchain, const Flags& optimized_recipe_flags);
+  void build_recipe(RecipeBuild& build, const BuildResult& baseline);
+  size_t choose_recipe_build(const std::vector<bench::Metric>& metrics);
+  std::string label(const Recipe& recipe) const;  // " (pgo+lto)" when several recipes are built
+
   // profile_sources.cc: the merged profile, from the first source that serves.
-  ProfileSource obtain_profile(const Toolchain& toolchain, const BuildRequest& request, const ProfileFormat& format);
+  ProfileSource obtain_profile(const Toolchain& toolchain, const TrainingFamily& family,
+                               const Flags& optimized_recipe_flags);
   std::optional<ProfileSource> from_store(const Toolchain& toolchain, const BuildRequest& request,
-                                          const ProfileFormat& format, std::string& why_not);
+                                          const ProfileFormat& format, const Flags& optimized_recipe_flags,
+                                          std::string& why_not);
   ProfileSource from_shards(const ProfileFormat& format, const std::map<std::string, std::string>& hashes);
-  ProfileSource from_last_build();
-  ProfileSource from_training(const ProfileFormat& format, const BuildResult& instrumented,
+  ProfileSource from_last_build(const std::string& family);
+  ProfileSource from_training(const TrainingFamily& family, const BuildResult& instrumented,
                               const reuse::TrainKey& key, const std::string& why_trained);
   ProfileSource train_shard(const Toolchain& toolchain, const ProfileFormat& format, const BuildResult& instrumented,
                             const std::map<std::string, std::string>& hashes);
   MergeResult merge(const ProfileRecorder& recorder, const TrainingOutcome& training, const std::string& stage = "");
 
-  // post_link_stage.cc: `optimizer` rewrites the optimized executables; returns the build
-  // with them replaced, and a line per target for the report.
-  BuildResult post_link(const PostLinkOptimizer& optimizer, const BuildResult& optimized,
+  // post_link_stage.cc: `optimizer` rewrites `build`'s optimized executables (trees named
+  // after the recipe's); returns the build with them replaced, a line per target in `notes`.
+  BuildResult post_link(const PostLinkOptimizer& optimizer, RecipeBuild& build,
                         std::map<std::string, std::vector<std::string>>& notes);
 
-  // pipeline_bench.cc
+  // pipeline_bench.cc: one recipe against the baseline (results reused while unchanged), or
+  // several in one interleaved session.
   void bench(const BuildResult& baseline, const BuildResult& optimized);
+  void bench_recipes(const BuildResult& baseline, const std::vector<bench::Metric>& metrics);
   std::optional<WorkloadResult> reusable_bench(const std::string& name, const std::string& key) const;
 
   std::vector<TargetTraining> warn_about_profile_quality(const ProfileFormat& format, const ProfileSummary& summary,
@@ -106,16 +156,11 @@ class ToolchainPipeline {
   Report& report_;
   const ProfileStore& store_;
   const AdapterFactories& adapters_;
-  const Recipe recipe_;  // recipe_for_toolchain
+  const std::vector<std::string> recipe_names_;  // recipe_names_for_toolchain
   std::unique_ptr<BuildSystem> build_system_;
   std::vector<std::string> targets_;
-  struct StageProfile {
-    std::string stage;
-    std::filesystem::path merged;
-    std::string extension;
-  };
-  std::vector<StageProfile> post_link_profiles_;  // stored with the compiler's profile
-  RecipeFlags recipe_flags_;  // what the recipe adds to the profile format's flags (orchestrator/lto.h)
+  std::vector<std::unique_ptr<TrainingFamily>> families_;
+  std::vector<RecipeBuild> recipes_;  // simplest first
   reuse::Fingerprints fingerprints_;  // .pgo/build/<toolchain>/fingerprints.json
 };
 

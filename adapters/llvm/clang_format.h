@@ -28,8 +28,9 @@ class ClangProfileFormat : public ProfileFormat {
   // -fprofile-generate, for compile and link.
   Flags instrument_flags(const BuildRequest& request) const override;
   // -fprofile-use=<merged>, and the options that make clang report every stale or missing
-  // function as a warning (never an error, even under -Werror). Compile flags only: the
-  // -mllvm options draw "argument unused" warnings at link time.
+  // function as a warning (never an error, even under -Werror). The link line gets only
+  // -fprofile-use (the -mllvm options draw "argument unused" warnings there): the
+  // link-time optimizer of an LTO build reads the profile from it, CS records included.
   Flags use_flags(const std::filesystem::path& merged, const BuildRequest& request) const override;
   // The CS-PGO instrumented build: use_flags(stage1_profile) plus -fcs-profile-generate on
   // compile and link. The link needs it too: it pulls in the profile runtime (without it the

@@ -23,7 +23,7 @@ struct BuildArgs {
   std::string metric;  // empty: pgo.yaml's bench.metric
   bool force = false;  // --force / --no-reuse
   bool reuse = false;  // --reuse: build from the stored profile when it is fresh
-  std::string recipe;  // empty: pgo.yaml's (toolchains[].recipes, optimize.recipes), else pgo
+  std::vector<std::string> recipes;  // empty: pgo.yaml's (toolchains[].recipes, optimize.recipes), else pgo
 };
 
 int run(const BuildArgs& args, const TerminalStyle& style) {
@@ -36,7 +36,7 @@ int run(const BuildArgs& args, const TerminalStyle& style) {
   options.metric = args.metric;
   options.force = args.force;
   options.reuse_stored = args.reuse;
-  if (!args.recipe.empty()) options.recipe = parse_recipe(args.recipe);
+  options.recipes = args.recipes;
   options.pgo_version = PGO_VERSION;
   SystemProcessRunner runner;
   Progress progress;
@@ -59,11 +59,14 @@ Action add_build_command(CLI::App& app, const TerminalStyle& style) {
                 "Leave failing training runs out of the profile instead of stopping (exit 4)");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
   add_metric_option(cmd, args->metric);
-  cmd->add_option("--recipe", args->recipe,
+  cmd->add_option("--recipe", args->recipes,
                   "The techniques stacked on the build: pgo (default), pgo+lto (link-time optimization: GCC -flto, "
                   "Clang ThinLTO with lld, Cargo's profile LTO; not for Go), pgo+bolt (BOLT rewrites the optimized "
-                  "executables after a training of its own; not for Go) or pgo+lto+bolt (default: pgo.yaml's "
-                  "toolchains[].recipes, then optimize.recipes, then pgo). docs/recipes.md");
+                  "executables after a training of its own; not for Go) or pgo+lto+bolt. Repeat it, or say 'all' "
+                  "(every recipe the toolchain supports), to build several: each is benchmarked against the one "
+                  "baseline in one interleaved session and the best is kept, a more complex recipe only when it is "
+                  "significantly faster than the simpler one (default: pgo.yaml's toolchains[].recipes, then "
+                  "optimize.recipes, then pgo). docs/recipes.md");
   CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force,
                                      "Train and benchmark again even when nothing changed since the last build "
                                      "(by default unchanged binaries and workloads reuse the last profile and results)");

@@ -164,6 +164,33 @@ std::string forest_section(const Report& report, double noise) {
          "</section>";
 }
 
+// The recipes of a build that built several, side by side: each one's weighted geomean
+// speedup over the baseline with its interval, per metric, and the picking rule's verdicts.
+std::string recipes_section(const Report& report, double noise) {
+  if (report.recipes.empty()) return "";
+  std::string out = "<section><h2>Recipes</h2><p class=\"note\">Each recipe's weighted geometric-mean speedup over "
+                    "the baseline, with the geometric means of its workloads' 95% interval bounds; pgo keeps a "
+                    "more complex recipe only when it is significantly faster than the simpler one.</p>";
+  std::vector<svg::ForestRow> rows;
+  for (const RecipeReport& r : report.recipes)
+    for (const auto& [metric, f] : r.figures) {
+      const std::string name = r.toolchain + " " + r.recipe + (metric == "wall_time" ? "" : " (" + metric + ")");
+      const bench::Verdict verdict = f.lo > 1 + noise ? bench::Verdict::Faster
+                                     : f.hi < 1 - noise ? bench::Verdict::Slower
+                                                        : bench::Verdict::NoChange;
+      rows.push_back({name + (r.chosen ? " ✓" : ""), name + ": " + r.verdict, f.speedup, f.lo, f.hi, verdict, false,
+                      false});
+    }
+  if (!rows.empty()) out += svg::forest_plot(rows, noise);
+  out += "<table><tr><th>toolchain</th><th>recipe</th><th>build</th><th>profiled functions</th><th>verdict</th></tr>";
+  for (const RecipeReport& r : report.recipes)
+    out += "<tr>" + td(escape(r.toolchain)) + td((r.chosen ? "<b>" : std::string()) + escape(r.recipe) +
+                                                 (r.chosen ? "</b>" : std::string())) +
+           td(escape(svg::format_seconds(r.build_seconds)), true) + td(std::to_string(r.functions_with_counts), true) +
+           td(escape(r.verdict)) + "</tr>";
+  return out + "</table></section>";
+}
+
 std::string distributions_section(const Report& report) {
   if (report.results.empty()) return "";
   const Labeler label(report);
@@ -345,7 +372,7 @@ std::string html_report(const Report& report, double noise) {
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>pgo report: " +
          escape(report.project.filename().string()) + "</title><style>" + kStyle + "</style></head>\n<body><main>" +
          "<h1>pgo report</h1><p class=\"meta\">" + meta + "</p>" + summary_cards(report, noise) +
-         forest_section(report, noise) + distributions_section(report) + results_section(report) +
+         recipes_section(report, noise) + forest_section(report, noise) + distributions_section(report) + results_section(report) +
          profiles_section(report) + other_sections(report) +
          "<p class=\"note\">report.json next to this page holds every figure and sample.</p></main></body></html>\n";
 }

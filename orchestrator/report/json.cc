@@ -48,7 +48,10 @@ json profile_json(const ProfileReport& p) {
                 {"stored_at", p.stored_at.string()},
                 {"optimized_binary_differs", p.binary_differs},
                 {"source", p.source},
-                {"source_reason", p.source_reason}}}};
+                {"source_reason", p.source_reason}}},
+              {"recipe", p.recipe}};
+  if (p.summary.context_sensitive_functions > 0)
+    out["profile"]["context_sensitive_functions"] = p.summary.context_sensitive_functions;
   if (!p.post_link.empty()) out["post_link"] = p.post_link;  // only where a post-link stage ran
   return out;
 }
@@ -113,6 +116,25 @@ nlohmann::json report_to_json(const Report& report) {
   for (const auto& p : report.profiles) profiles.push_back(profile_json(p));
   json results = json::array();
   for (const auto& r : report.results) results.push_back(workload_result_to_json(r));
+  json recipes = json::array();
+  for (const RecipeReport& r : report.recipes) {
+    json rs = json::array();
+    for (const auto& w : r.results) rs.push_back(workload_result_to_json(w));
+    json figures = json::object();
+    for (const auto& [metric, f] : r.figures)
+      figures[metric] = {{"geomean_speedup", number(f.speedup)}, {"ci95", {number(f.lo), number(f.hi)}}};
+    recipes.push_back({{"toolchain", r.toolchain},
+                       {"recipe", r.recipe},
+                       {"chosen", r.chosen},
+                       {"verdict", r.verdict},
+                       {"geomean_speedups", figures},
+                       {"build_seconds", r.build_seconds},
+                       {"binary_bytes", r.binary_bytes},
+                       {"functions_with_counts", r.functions_with_counts},
+                       {"context_sensitive_functions", r.context_sensitive_functions},
+                       {"post_link", r.post_link},
+                       {"results", rs}});
+  }
   json failures = json::array();
   for (const auto& f : report.training_failures)
     failures.push_back({{"toolchain", f.toolchain}, {"workload", f.workload}, {"command", f.command},
@@ -125,6 +147,7 @@ nlohmann::json report_to_json(const Report& report) {
           {"stages", stages},
           {"profiles", profiles},
           {"results", results},
+          {"recipes", recipes},
           {"training_failures", failures},
           {"outputs_match", report.all_outputs_match()},
           {"warnings", report.warnings}};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,27 @@ struct ProfileReport {
   // One line per post-link stage that rewrote the optimized binary ("bolt: 120 of 300
   // functions profiled"); empty without post-link stages.
   std::vector<std::string> post_link;
+  std::string recipe = "pgo";  // the recipe whose profile this is (docs/recipes.md)
+};
+
+// One recipe of a build that built several (`--recipe all`): its figures beside the others'
+// and whether pgo chose it (orchestrator/recipe_choice.h).
+// A weighted geometric-mean speedup over several workloads, with the geomeans of their CI bounds.
+struct SpeedupFigure {
+  double speedup = 0, lo = 0, hi = 0;
+};
+
+struct RecipeReport {
+  std::string toolchain, recipe;
+  std::map<std::string, SpeedupFigure> figures;  // metric -> its figure (the picking rule's)
+  bool chosen = false;
+  std::string verdict;             // why chosen, or why not
+  double build_seconds = 0;        // its builds, trainings and merges (a shared training counted in full)
+  std::map<std::string, uint64_t> binary_bytes;  // target -> size of its optimized executable
+  size_t functions_with_counts = 0;              // of the compiler's profile it was built with
+  size_t context_sensitive_functions = 0;        // CS-PGO records in that profile
+  std::vector<std::string> post_link;            // "bolt: N of M functions profiled", per target
+  std::vector<WorkloadResult> results;           // against the baseline, every metric
 };
 
 struct TrainingFailure {
@@ -71,7 +93,8 @@ struct Report {
   std::vector<Toolchain> toolchains;
   std::vector<StageTiming> stages;
   std::vector<ProfileReport> profiles;
-  std::vector<WorkloadResult> results;
+  std::vector<WorkloadResult> results;  // the chosen recipe's, when several were built
+  std::vector<RecipeReport> recipes;     // only when a toolchain built several recipes
   std::vector<TrainingFailure> training_failures;  // only with --keep-going
   std::vector<std::string> warnings;
   std::filesystem::path file;  // where report.json was stored

@@ -1,5 +1,6 @@
 #include "orchestrator/report/terminal.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "orchestrator/report/terminal_output.h"
@@ -18,6 +19,50 @@ Cell verdict_cell(bench::Verdict verdict) {
 
 std::string time_with_spread(const bench::BinaryStats& b) {
   return format_duration(b.median_s) + " ± " + format_duration(b.mad_s);
+}
+
+std::string kib(uint64_t bytes) { return format_fixed(static_cast<double>(bytes) / 1024.0, 1) + " KiB"; }
+
+// The recipes of a build that built several, side by side: each one's weighted geomean
+// speedup over the baseline per metric, its build time, sizes and profile figures, and the
+// picking rule's verdict.
+void print_recipes(const Report& report, std::ostream& out, const TerminalStyle& style) {
+  if (report.recipes.empty()) return;
+  std::vector<std::string> metrics;
+  for (const RecipeReport& r : report.recipes)
+    for (const auto& [metric, figure] : r.figures)
+      if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) metrics.push_back(metric);
+  out << "\nRecipes (weighted geometric-mean speedup over the baseline, [95% CI])\n";
+  std::vector<std::string> header{"toolchain", "recipe"};
+  for (const std::string& m : metrics) header.push_back(m == "instructions" ? "instructions" : "wall time");
+  for (const char* h : {"build", "size", "profiled", "chosen"}) header.push_back(h);
+  Table table(header);
+  for (const RecipeReport& r : report.recipes) {
+    std::vector<Cell> row{r.toolchain, r.recipe};
+    for (const std::string& m : metrics) {
+      auto f = r.figures.find(m);
+      const int digits = m == "instructions" ? 4 : 3;
+      row.push_back(f == r.figures.end() ? std::string("-")
+                                         : format_fixed(f->second.speedup, digits) + "x [" +
+                                               format_fixed(f->second.lo, digits) + ", " +
+                                               format_fixed(f->second.hi, digits) + "]");
+    }
+    uint64_t bytes = 0;
+    for (const auto& [target, size] : r.binary_bytes) bytes += size;
+    std::string profiled = std::to_string(r.functions_with_counts) + " fn";
+    if (r.context_sensitive_functions) profiled += ", " + std::to_string(r.context_sensitive_functions) + " cs";
+    row.push_back(format_duration(r.build_seconds));
+    row.push_back(kib(bytes));
+    row.push_back(profiled);
+    row.push_back(r.chosen ? Cell{"yes", Tone::Good} : Cell{""});
+    table.add(row);
+  }
+  table.print(out, style);
+  for (const RecipeReport& r : report.recipes) {
+    out << "  " << r.toolchain << " " << r.recipe << ": " << r.verdict << '\n';
+    for (const std::string& line : r.post_link) out << "    post-link " << line << '\n';
+  }
+  out << "  (the results below are the chosen recipe's)\n";
 }
 
 }  // namespace
@@ -50,6 +95,8 @@ void print_terminal_report(const Report& report, std::ostream& out, const Termin
     for (const auto& p : report.profiles)
       for (const std::string& line : p.post_link) out << "  post-link " << p.toolchain << "/" << p.target << ": " << line << '\n';
   }
+
+  print_recipes(report, out, style);
 
   for (const std::string& metric : report.metrics()) {
     const bool counts = metric == "instructions";

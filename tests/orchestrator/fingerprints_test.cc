@@ -37,7 +37,7 @@ TEST_F(FingerprintsTest, UnchangedInputsAreReusable) {
 
 TEST_F(FingerprintsTest, EachChangedInputBlocksReuse) {
   TrainKey k = record().key;
-  EXPECT_NE(train_reuse_blocker(std::nullopt, k).find("no previous"), std::string::npos);
+  EXPECT_NE(train_reuse_blocker(std::nullopt, k).find("first training"), std::string::npos);
   k.instrumented["calc"] = "cc";
   EXPECT_EQ(train_reuse_blocker(record(), k), "instrumented calc changed");
   k = record().key;
@@ -64,18 +64,21 @@ TEST_F(FingerprintsTest, MissingMergedProfileBlocksReuse) {
 
 TEST_F(FingerprintsTest, FileRoundTripsAndDamagedFileIsACold) {
   Fingerprints f;
-  f.train = record();
-  f.train->skipped = {"x.profraw: truncated"};
+  f.train[""] = record();
+  f.train[""].skipped = {"x.profraw: truncated"};
+  f.train["lto"] = record();
+  f.train["lto"].merged = dir_ / "lto.profdata";
   f.bench["fib"] = BenchRecord{"key1", {{"a", 1}}};
   fs::path file = dir_ / "sub" / "fingerprints.json";
   write_fingerprints(file, f);
   Fingerprints back = read_fingerprints(file);
-  ASSERT_TRUE(back.train);
-  EXPECT_EQ(back.train->key, f.train->key);
-  EXPECT_EQ(back.train->merged, merged_);
-  EXPECT_EQ(back.train->merge_method, "in-process");
-  EXPECT_EQ(back.train->raw_profiles, 3u);
-  EXPECT_EQ(back.train->skipped, f.train->skipped);
+  ASSERT_EQ(back.train.size(), 2u);
+  EXPECT_EQ(back.train[""].key, f.train[""].key);
+  EXPECT_EQ(back.train[""].merged, merged_);
+  EXPECT_EQ(back.train[""].merge_method, "in-process");
+  EXPECT_EQ(back.train[""].raw_profiles, 3u);
+  EXPECT_EQ(back.train[""].skipped, f.train[""].skipped);
+  EXPECT_EQ(back.train["lto"].merged, dir_ / "lto.profdata");  // each training family its own record
   ASSERT_EQ(back.bench.count("fib"), 1u);
   EXPECT_EQ(back.bench["fib"].key, "key1");
   EXPECT_EQ(back.bench["fib"].result, (nlohmann::json{{"a", 1}}));
@@ -83,10 +86,10 @@ TEST_F(FingerprintsTest, FileRoundTripsAndDamagedFileIsACold) {
   for (const char* damaged : {"", "{", "[]", R"({"schema":"other"})", R"({"schema":"pgo-fingerprints/1","train":{"key":1}})"}) {
     write_file_atomic(file, damaged);
     Fingerprints cold = read_fingerprints(file);
-    EXPECT_FALSE(cold.train) << damaged;
+    EXPECT_TRUE(cold.train.empty()) << damaged;
     EXPECT_TRUE(cold.bench.empty()) << damaged;
   }
-  EXPECT_FALSE(read_fingerprints(dir_ / "absent.json").train);
+  EXPECT_TRUE(read_fingerprints(dir_ / "absent.json").train.empty());
 }
 
 Config config_with(const fs::path& dir) {

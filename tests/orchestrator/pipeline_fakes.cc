@@ -141,9 +141,9 @@ AdapterFactories fake_adapters(FakeWorld& world) {
   return AdapterFactories{
       [&world](const Config&, const ToolchainSpec&, ProcessRunner&) { return std::make_unique<FakeBuildSystem>(world); },
       [&world](const Toolchain&, const FormatContext&) { return std::make_unique<FakeFormat>(world); },
-      [&world](const Recipe&, const Toolchain&, ProcessRunner&, const fs::path&) {
+      [&world](const Recipe& recipe, const Toolchain&, ProcessRunner&, const fs::path&) {
         std::vector<std::unique_ptr<PostLinkOptimizer>> stages;
-        if (world.post_link) stages.push_back(std::make_unique<FakePostLink>(world));
+        if (world.post_link && recipe.has("bolt")) stages.push_back(std::make_unique<FakePostLink>(world));
         return stages;
       },
   };

@@ -24,7 +24,7 @@ struct FakeWorld {
   bool profile_without_counts = false;    // summarize() finds no function with a count
   std::string compiler_version = "1.0";
   bool wrap_training = false;             // training_command() puts "fake-wrap" in front
-  bool post_link = false;                 // register one post-link optimizer ("fakebolt")
+  bool post_link = false;                 // one post-link optimizer ("fakebolt") for recipes with "bolt"
   bool post_link_profiles_nothing = false;
   std::vector<std::string> targets = {"app"};
   std::vector<std::string> flag_blind_targets;  // optimized without pgo's flags: as the baseline

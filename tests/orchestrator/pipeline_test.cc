@@ -219,26 +219,73 @@ TEST_F(PipelineTest, AFormatCanWrapTheTrainingCommand) {
 
 TEST_F(PipelineTest, PostLinkStagesRewriteTheOptimizedBinaryWithTheirOwnTraining) {
   world_.post_link = true;
+  options_.recipes = {"pgo+bolt"};
   Report report = build();
   // The optimized build carries the stage's link flags; the training ran twice: the compiler's
-  // instrumented binary, then the post-link instrumented copy.
-  EXPECT_NE(read_file(dir_ / ".pgo/build/gcc/optimized/app").find("--emit-relocs"), std::string::npos);
+  // instrumented binary, then the post-link instrumented copy. Trees are named after the recipe.
+  EXPECT_NE(read_file(dir_ / ".pgo/build/gcc/optimized-pgo-bolt/app").find("--emit-relocs"), std::string::npos);
   ASSERT_EQ(world_.runs.size(), 4u);
-  EXPECT_EQ(world_.runs[2].front(), (dir_ / ".pgo/build/gcc/fakebolt-instrumented/app").string());
+  EXPECT_EQ(world_.runs[2].front(), (dir_ / ".pgo/build/gcc/pgo-bolt-instrumented/app").string());
   ASSERT_EQ(report.profiles.size(), 1u);
   EXPECT_EQ(report.profiles[0].post_link, (std::vector<std::string>{"fakebolt: 2 of 3 functions profiled"}));
   EXPECT_TRUE(fs::exists(dir_ / ".pgo/profiles/app/stages/gcc.fakebolt.fdata"));
   // What `pgo bench` would measure is the rewritten binary.
   std::string manifest = read_file(dir_ / ".pgo/build/gcc/manifest.json");
-  EXPECT_NE(manifest.find((dir_ / ".pgo/build/gcc/fakebolt/app").string()), std::string::npos) << manifest;
+  EXPECT_NE(manifest.find((dir_ / ".pgo/build/gcc/pgo-bolt/app").string()), std::string::npos) << manifest;
 }
 
 TEST_F(PipelineTest, APostLinkStageThatProfilesNothingIsAnError) {
   world_.post_link = true;
+  options_.recipes = {"pgo+bolt"};
   world_.post_link_profiles_nothing = true;
   EXPECT_EQ(failing_build(), ExitCode::kBuildFailure);
   EXPECT_NE(message_.find("fakebolt found no profiled function"), std::string::npos) << message_;
   EXPECT_FALSE(fs::exists(stored_profile()));
+}
+
+TEST_F(PipelineTest, SeveralRecipesShareOneBaselineAndOneTrainingAndTheSimplestIsKeptWithoutABenchmark) {
+  world_.post_link = true;
+  options_.recipes = {"pgo+bolt", "pgo"};  // built simplest first, whatever the order asked
+  Report report = build();
+  // One baseline and one instrumented build serve both recipes; each has its optimized build.
+  EXPECT_EQ(world_.builds, (std::vector<std::string>{"baseline", "instrumented", "optimized", "optimized-pgo-bolt"}));
+  // The compiler's training ran once (2 runs), BOLT's once for pgo+bolt (2 runs).
+  EXPECT_EQ(world_.runs.size(), 4u);
+  ASSERT_EQ(report.recipes.size(), 2u);
+  EXPECT_EQ(report.recipes[0].recipe, "pgo");
+  EXPECT_TRUE(report.recipes[0].chosen);
+  EXPECT_NE(report.recipes[0].verdict.find("nothing was measured"), std::string::npos) << report.recipes[0].verdict;
+  EXPECT_EQ(report.recipes[1].recipe, "pgo+bolt");
+  EXPECT_FALSE(report.recipes[1].chosen);
+  EXPECT_EQ(report.recipes[1].post_link, (std::vector<std::string>{"app: fakebolt: 2 of 3 functions profiled"}));
+  EXPECT_GT(report.recipes[1].binary_bytes.at("app"), 0u);
+  // The chosen recipe is what the store, the metadata and the manifest hold; the other's
+  // stage profile is not stored.
+  ASSERT_EQ(report.profiles.size(), 1u);
+  EXPECT_EQ(report.profiles[0].recipe, "pgo");
+  EXPECT_NE(read_file(dir_ / ".pgo/profiles/app/gcc.json").find("\"recipe\": \"pgo\""), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / ".pgo/profiles/app/stages/gcc.fakebolt.fdata"));
+  EXPECT_NE(read_file(dir_ / ".pgo/build/gcc/manifest.json").find((dir_ / ".pgo/build/gcc/optimized/app").string()),
+            std::string::npos);
+}
+
+TEST_F(PipelineTest, SeveralRecipesRefuseReuseAndShardsBeforeAnyBuild) {
+  options_.recipes = {"all"};
+  options_.reuse_stored = true;
+  EXPECT_EQ(failing_build(), ExitCode::kUsage);
+  EXPECT_NE(message_.find("--reuse"), std::string::npos) << message_;
+  EXPECT_EQ(world_.builds, std::vector<std::string>{});
+}
+
+TEST_F(PipelineTest, ASecondBuildOfSeveralRecipesReusesTheirTraining) {
+  world_.post_link = true;
+  options_.recipes = {"pgo", "pgo+bolt"};
+  build();
+  const size_t runs = world_.runs.size();
+  Report again = build();
+  // The compiler's training is reused; BOLT's is not a training family (it runs again).
+  EXPECT_TRUE(stage_reused(again, "train"));
+  EXPECT_EQ(world_.runs.size(), runs + 2);
 }
 
 }  // namespace
