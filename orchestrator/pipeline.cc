@@ -90,10 +90,10 @@ void ToolchainPipeline::run() {
   BuildResult baseline = timed(report_, progress_, tc, "build baseline", [&] { return build_system_->build(request); });
 
   for (auto& family : families_) {
-    request.kind = BuildKind{BuildRole::Instrumented, "instrumented" + (family->name.empty() ? "" : "-" + family->name)};
+    request.kind = BuildKind{BuildRole::Instrumented, instrumented_tree(family->name)};
     request.build_dir = store_.build_dir(tc, request.kind);
-    const std::string stage = family->name.empty() ? "" : family->name + "-";
-    FormatContext fctx{runner_, request.build_dir, store_.raw_profiles_dir(tc, stage), links_threads(baseline)};
+    FormatContext fctx{runner_, request.build_dir, store_.raw_profiles_dir(tc, family_prefix(family->name)),
+                       links_threads(baseline)};
     family->format = adapters_.profile_format(toolchain, fctx);
     family->request = request;
   }

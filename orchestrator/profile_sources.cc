@@ -56,7 +56,7 @@ std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(co
                                                                              std::string& why_not) {
   const std::string& tc = spec_.name;
   BuildRequest use = request;
-  use.kind = BuildKind::optimized();
+  use.kind = BuildKind{BuildRole::Optimized, recipes_.front().recipe.tree_name()};  // --reuse: one recipe
   use.build_dir = store_.build_dir(tc, use.kind);
   fs::path placeholder = store_.merged_dir(tc) / ("profile-0000000000000000" + format.merged_extension());
   Flags use_flags = format.use_flags(placeholder, use);
@@ -137,7 +137,7 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::from_training(const Training
   // CS-PGO: the merged profile is stage 1's with the CS runs' records added.
   if (family.parent) training.profiles.push_back(WeightedInput{family.parent->source.merged.output, 1});
   out.merged = timed(report_, progress_, tc, "merge" + label,
-                     [&] { return merge(format, training, family.name.empty() ? "" : family.name + "-"); });
+                     [&] { return merge(format, training, family_prefix(family.name)); });
   out.raw_profiles = training.profiles.size();
   // Only a complete training is worth reusing: one with failed runs is retried next time.
   if (training.failures.empty())

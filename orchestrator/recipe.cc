@@ -18,6 +18,18 @@ std::string Recipe::tree_name() const {
   return out;
 }
 
+std::string stage_one_family(const Recipe& recipe) { return recipe.has("lto") ? "lto" : ""; }
+
+std::string training_family(const Recipe& recipe) {
+  return recipe.has("cspgo") ? "cs-" + stage_one_family(recipe) : stage_one_family(recipe);
+}
+
+std::string instrumented_tree(const std::string& family) {
+  return family.empty() ? "instrumented" : "instrumented-" + family;
+}
+
+std::string family_prefix(const std::string& family) { return family.empty() ? "" : family + "-"; }
+
 const std::vector<std::string>& known_recipes() {
   static const std::vector<std::string> recipes = {"pgo",          "pgo+lto",   "pgo+bolt",
                                                    "pgo+lto+bolt", "cspgo+lto", "cspgo+lto+bolt"};

@@ -17,6 +17,17 @@ struct Recipe {
   std::string tree_name() const;
 };
 
+// Recipes whose instrumented builds are alike share one instrumented build and training, a
+// training family: "" (plain), "lto", or "cs-lto" (CS-PGO's second stage, on top of "lto").
+std::string training_family(const Recipe& recipe);
+// The family whose profile a recipe's stage 1 is ("" or "lto"): what `pgo status` rebuilds
+// and what the metadata's instrument flags record.
+std::string stage_one_family(const Recipe& recipe);
+// A family's trees: "instrumented" or "instrumented-<family>", and the prefix of its
+// raw-profiles and merged directories ("" or "<family>-").
+std::string instrumented_tree(const std::string& family);
+std::string family_prefix(const std::string& family);
+
 // Parses a --recipe value. Every recipe starts with "pgo" or "cspgo" (context-sensitive
 // PGO, which comes with LTO); an unknown name is a UsageError that lists what exists.
 Recipe parse_recipe(const std::string& name);

@@ -19,14 +19,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The family of recipes whose instrumented builds are alike: named by the techniques that
-// change the instrumented build ("" when none does). CS-PGO's second stage is a family of its
-// own on top of the "lto" family, whose profile is its stage 1.
-std::string family_name(const Recipe& recipe) {
-  if (recipe.has("cspgo")) return "cs-lto";
-  return recipe.has("lto") ? "lto" : "";
-}
-
 }  // namespace
 
 std::string ToolchainPipeline::label(const Recipe& recipe) const {
@@ -59,8 +51,9 @@ void ToolchainPipeline::plan_recipes(const Toolchain& toolchain) {
     build.recipe = std::move(recipe);
     build.post_link = adapters_.post_link(build.recipe, toolchain, runner_, store_.toolchain_dir(spec_.name));
     build.flags = recipe_flags(build.recipe, config_, toolchain, build.post_link);
-    build.family = family(family_name(build.recipe), build.flags.instrumented);
-    if (build.recipe.has("cspgo")) build.family->parent = family("lto", build.flags.instrumented);
+    build.family = family(training_family(build.recipe), build.flags.instrumented);
+    if (build.recipe.has("cspgo"))
+      build.family->parent = family(stage_one_family(build.recipe), build.flags.instrumented);
     recipes_.push_back(std::move(build));
   }
   // Stage 1 before the stage that builds on it.

@@ -209,19 +209,22 @@ class ToolchainStatus {
   json current_flags(const BuildResult& current, const Recipe& recipe) {
     bool threads = links_threads(current);
     const std::string& tc = spec_.name;
-    FormatContext ctx{runner_, store_.build_dir(tc, BuildKind::instrumented()), store_.raw_profiles_dir(tc), threads};
-    auto format = adapters_.profile_format(detected_, ctx);
+    // The trees the pipeline builds this recipe in: they reach the flags (GCC's paths).
+    const std::string family = stage_one_family(recipe);
     BuildRequest r;
     r.targets = config_.build.targets;
-    r.kind = BuildKind::instrumented();
+    r.kind = BuildKind{BuildRole::Instrumented, instrumented_tree(family)};
     r.build_dir = store_.build_dir(tc, r.kind);
+    FormatContext ctx{runner_, r.build_dir, store_.raw_profiles_dir(tc, family_prefix(family)), threads};
+    auto format = adapters_.profile_format(detected_, ctx);
     const RecipeFlags extra =
         recipe_flags(recipe, config_, detected_, adapters_.post_link(recipe, detected_, runner_, store_.toolchain_dir(tc)));
     Flags instrument = format->instrument_flags(r);
     append_flags(instrument, extra.instrumented);
-    r.kind = BuildKind::optimized();
+    r.kind = BuildKind{BuildRole::Optimized, recipe.tree_name()};
     r.build_dir = store_.build_dir(tc, r.kind);
-    fs::path merged = store_.merged_dir(tc) / ("profile-0000000000000000" + format->merged_extension());
+    fs::path merged = store_.merged_dir(tc, family_prefix(training_family(recipe))) /
+                      ("profile-0000000000000000" + format->merged_extension());
     Flags use = format->use_flags(merged, r);
     append_flags(use, extra.optimized);
     return flags_metadata(config_, instrument, use, merged);

@@ -60,7 +60,7 @@ labels=(unit)
 # nothing). pgo's own code on those paths (build, train, merge, bench, store, status --cost
 # with clang) runs in the shorter e2e tests that stay, and scripts/test.sh's first step runs
 # them all. The libdeflate test keeps its clang case (the ELF and library reading).
-e2e_exclude='EndToEnd\.CMake|RecipeE2e\..*RustCargo|CargoEndToEnd\.BuildsTrains|EndToEndGo\.GoModuleExample|CostOfAStaleProfile.*/gcc|SharedLibrary.*/gcc'
+e2e_exclude='EndToEnd\.CMake|RecipeE2e\..*RustCargo|RecipeE2e\.AllRecipes|CargoEndToEnd\.BuildsTrains|EndToEndGo\.GoModuleExample|CostOfAStaleProfile.*/gcc|SharedLibrary.*/gcc'
 for label in "${labels[@]}"; do
   start=$SECONDS
   exclude=()

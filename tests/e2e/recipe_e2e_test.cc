@@ -5,6 +5,8 @@
 // Go is refused both, with a reason, before any build.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "support/atomic_file.h"
 #include "tests/e2e/e2e_support.h"
 
@@ -63,7 +65,7 @@ void expect_bolted(const fs::path& project, const std::string& toolchain, const 
   // The optimized binary measured is BOLT's, and its output equals the baseline's.
   json manifest = read_json(project / ".pgo/build" / toolchain / "manifest.json");
   const std::string optimized = manifest["builds"]["optimized"]["executables"][target].get<std::string>();
-  EXPECT_NE(optimized.find("/bolt/"), std::string::npos) << manifest.dump(2);
+  EXPECT_NE(optimized.find("/pgo-bolt/"), std::string::npos) << manifest.dump(2);  // BOLT's tree, named by recipe
   expect_measured_and_equal(report);
 }
 
@@ -116,7 +118,7 @@ TEST(RecipeE2e, LtoOnRustCargoThroughTheCargoProfile) {
   fs::path project = rust_cargo_project();
   PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "pgo+lto"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
-  const std::string log = read_file(project / ".pgo/build/rust/optimized/pgo-build.log");
+  const std::string log = read_file(project / ".pgo/build/rust/optimized-pgo-lto/pgo-build.log");
   EXPECT_NE(log.find("CARGO_PROFILE_RELEASE_LTO=fat"), std::string::npos) << log.substr(0, 2000);
   expect_fresh(project, "rust");
 }
@@ -135,15 +137,25 @@ TEST(RecipeE2e, PgoYamlChoosesTheRecipePerToolchain) {
   EXPECT_EQ(read_json(project / ".pgo/profiles/calc/clang.json")["recipe"], "pgo+lto");
   EXPECT_NE(read_json(project / ".pgo/build/clang/manifest.json")["builds"]["optimized"].dump().find("-flto=thin"),
             std::string::npos);
-  // Several recipes are not built in one run yet: refused with the file and line, before any build.
+  // A list of several builds each; an unsupported one is refused with the file and line.
   write_text(project / "pgo.yaml",
              "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc]\n"
              "optimize:\n  recipes: [pgo, pgo+lto]\n" + workloads);
   PgoRun several = run_pgo({"build", "-C", project.string(), "--no-bench"});
-  EXPECT_EQ(several.exit_code, 2) << several.err;
-  EXPECT_NE(several.err.find("pgo.yaml:7: optimize.recipes: this pgo builds one recipe a build"), std::string::npos)
-      << several.err;
-  EXPECT_EQ(several.err.find("build baseline"), std::string::npos) << several.err;
+  ASSERT_EQ(several.exit_code, 0) << several.err;
+  json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  ASSERT_EQ(report["recipes"].size(), 2u) << report["recipes"].dump(2);
+  EXPECT_EQ(report["recipes"][0]["recipe"], "pgo");
+  EXPECT_TRUE(report["recipes"][0]["chosen"].get<bool>());  // nothing measured: the simplest
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc]\n"
+             "optimize:\n  recipes: [pgo, cspgo+lto]\n" + workloads);
+  PgoRun refused = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("pgo.yaml:7: optimize.recipes: --recipe cspgo+lto: GCC has no context-sensitive PGO"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find("build baseline"), std::string::npos) << refused.err;
 }
 
 TEST(RecipeE2e, GoHasNoLtoAndNoBolt) {
@@ -156,14 +168,100 @@ TEST(RecipeE2e, GoHasNoLtoAndNoBolt) {
   }
 }
 
-TEST(RecipeE2e, UnknownAndUnbuiltRecipesAreUsageErrors) {
+TEST(RecipeE2e, UnknownRecipesAreUsageErrors) {
   fs::path project = copy_example("c-cmake");
-  PgoRun cspgo = run_pgo({"build", "-C", project.string(), "--recipe", "cspgo+lto"});
-  EXPECT_EQ(cspgo.exit_code, 2);
-  EXPECT_NE(cspgo.err.find("'cspgo' is not built into this pgo yet"), std::string::npos) << cspgo.err;
   PgoRun odd = run_pgo({"build", "-C", project.string(), "--recipe", "bolt"});
   EXPECT_EQ(odd.exit_code, 2);
-  EXPECT_NE(odd.err.find("recipes: pgo, pgo+lto, pgo+bolt, pgo+lto+bolt"), std::string::npos) << odd.err;
+  EXPECT_NE(odd.err.find("recipes: pgo, pgo+lto, pgo+bolt, pgo+lto+bolt, cspgo+lto, cspgo+lto+bolt"), std::string::npos)
+      << odd.err;
+}
+
+// Context-sensitive PGO with clang: a second instrumented build on stage 1's profile, whose
+// merged profile holds context-sensitive records, and an optimized ThinLTO build with it.
+TEST(RecipeE2e, CsPgoOnCCmakeWithClang) {
+  fs::path project = c_cmake_project();
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--toolchain", "clang", "--recipe", "cspgo+lto"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("train (cs-lto)"), std::string::npos) << run.err;
+  json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  ASSERT_EQ(report["profiles"].size(), 1u);
+  EXPECT_GT(report["profiles"][0]["profile"].value("context_sensitive_functions", 0), 0) << report["profiles"].dump(2);
+  EXPECT_EQ(report["profiles"][0]["recipe"], "cspgo+lto");
+  expect_measured_and_equal(report);
+  // The CS stage built on stage 1's profile, and the optimized link read the merged one.
+  const std::string cs_flags = read_file(project / ".pgo/build/clang/instrumented-cs-lto/pgo-flags.cmake");
+  EXPECT_NE(cs_flags.find("-fcs-profile-generate"), std::string::npos) << cs_flags;
+  EXPECT_NE(cs_flags.find("-fprofile-use=" + (project / ".pgo/build/clang/lto-merged/profile-").string()),
+            std::string::npos)
+      << cs_flags;
+  json manifest = read_json(project / ".pgo/build/clang/manifest.json");
+  EXPECT_NE(manifest["builds"]["optimized"].dump().find("-flto=thin"), std::string::npos) << manifest.dump(2);
+  EXPECT_EQ(read_json(project / ".pgo/profiles/calc/clang.json")["recipe"], "cspgo+lto");
+  expect_fresh(project, "clang");
+}
+
+// `--recipe all --metric both`: every recipe the toolchain supports, measured against one
+// baseline; every output matches, each recipe has its figures, one per toolchain is chosen,
+// and the chosen recipe's results are the report's results.
+void expect_all_recipes(const fs::path& project, const std::map<std::string, size_t>& recipes_per_toolchain) {
+  json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  std::map<std::string, size_t> seen, chosen;
+  for (const json& r : report["recipes"]) {
+    const std::string tc = r["toolchain"];
+    SCOPED_TRACE(tc + " " + r["recipe"].get<std::string>());
+    ++seen[tc];
+    if (r["chosen"].get<bool>()) ++chosen[tc];
+    EXPECT_FALSE(r["verdict"].get<std::string>().empty());
+    EXPECT_GT(r["build_seconds"].get<double>(), 0.0);
+    EXPECT_GT(r["functions_with_counts"].get<size_t>(), 0u);
+    for (const char* metric : {"wall_time", "instructions"})
+      EXPECT_GT(r["geomean_speedups"][metric]["geomean_speedup"].get<double>(), 0.0) << r.dump(2);
+    ASSERT_FALSE(r["results"].empty());
+    for (const json& w : r["results"]) {
+      EXPECT_FALSE(w["failed"].get<bool>()) << w.dump(2);
+      EXPECT_TRUE(w["outputs_match"].get<bool>()) << w.dump(2);
+    }
+    if (r["recipe"].get<std::string>().find("bolt") != std::string::npos)
+      EXPECT_FALSE(r["post_link"].empty()) << r.dump(2);
+    if (r["recipe"].get<std::string>().starts_with("cspgo"))
+      EXPECT_GT(r["context_sensitive_functions"].get<size_t>(), 0u);
+  }
+  for (const auto& [tc, n] : recipes_per_toolchain) {
+    EXPECT_EQ(seen[tc], n) << tc;
+    EXPECT_EQ(chosen[tc], 1u) << tc;
+  }
+  expect_measured_and_equal(report);
+}
+
+TEST(RecipeE2e, AllRecipesOnCCmakeWithGccAndClang) {
+  fs::path project = c_cmake_project();
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "all", "--metric", "both"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("Recipes (weighted geometric-mean speedup"), std::string::npos) << run.out;
+  expect_all_recipes(project, {{"gcc", 4}, {"clang", 6}});
+  EXPECT_NE(read_file(project / ".pgo/reports/latest/report.html").find("<h2>Recipes</h2>"), std::string::npos);
+}
+
+TEST(RecipeE2e, AllRecipesOnCppCmakeWithGccAndClang) {
+  fs::path project = copy_example("cpp-cmake");
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\n  source_dir: .\n  targets: [orderbook]\ntoolchains: [gcc, clang]\n"
+             "workloads:\n"
+             "  - name: quotes\n    run: [\"${bin:orderbook}\", \"--scenario\", \"quotes\", \"--ticks\", \"4000\", "
+             "\"--seed\", \"1\"]\n    compare_output: true\n"
+             "  - name: volatile\n    run: [\"${bin:orderbook}\", \"--scenario\", \"volatile\", \"--ticks\", \"4000\", "
+             "\"--seed\", \"3\"]\n    compare_output: true\n"
+             "bench:\n  min_runs: 3\n  max_runs: 5\n  time_budget: 5s\n");
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "all", "--metric", "both"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  expect_all_recipes(project, {{"gcc", 4}, {"clang", 6}});
+}
+
+TEST(RecipeE2e, AllRecipesOnRustCargo) {
+  fs::path project = rust_cargo_project();
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--recipe", "all", "--metric", "both"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  expect_all_recipes(project, {{"rust", 4}});
 }
 
 }  // namespace
