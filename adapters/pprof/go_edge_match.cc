@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
+#include "adapters/go/profile_hook.h"
 #include "adapters/pprof/go_sources.h"
 
 namespace pgo {
@@ -256,7 +258,11 @@ FunctionMatch match_go_call_edges(const PprofCallEdges& stored, const GoCurrentC
       ++runtime_edges, runtime_weight += e.weight;
       continue;
     }
-    if (generated(e.caller)) {
+    // pgo's own CPU-profile hook (added to the training build by an overlay, never in the
+    // source) can be sampled as it stops the profile at exit: compiler-made code as well.
+    const bool in_profile_hook =
+        file != stored.caller_files.end() && std::filesystem::path(file->second).filename() == go::kHookFileName;
+    if (generated(e.caller) || in_profile_hook) {
       ++generated_edges, generated_weight += e.weight;
       continue;
     }
