@@ -76,8 +76,8 @@ void ToolchainPipeline::run() {
     return build_system_->detect(store_.build_dir(tc, baseline_kind));
   });
   toolchain.name = tc;
-  plan_recipes(toolchain);  // a recipe this toolchain cannot take is refused here, before any build
   targets_ = select_targets();
+  plan_recipes(toolchain);  // a recipe this toolchain cannot take is refused here, before any build
   fingerprints_ = reuse::read_fingerprints(fingerprints_file());
   const fs::path manifest = manifest_path(store_.build_dir(tc, baseline_kind));
   fs::remove(manifest);  // a failed build leaves none

@@ -17,7 +17,7 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolcha
   const BuildRequest& request = family.request;
   const ProfileFormat& format = *family.format;
   std::string why_not_stored;  // --reuse: why the stored profile could not serve
-  if (options_.reuse_stored)
+  if (reuse_stored_)
     if (std::optional<ProfileSource> stored =
             from_store(toolchain, request, format, optimized_recipe_flags, why_not_stored))
       return std::move(*stored);

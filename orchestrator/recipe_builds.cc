@@ -6,6 +6,7 @@
 #include "adapters/compiler_kinds.h"
 #include "orchestrator/recipe_choice.h"
 #include "orchestrator/toolchain_pipeline.h"
+#include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/hash.h"
 #include "support/strings.h"
@@ -38,14 +39,26 @@ void ToolchainPipeline::plan_recipes(const Toolchain& toolchain) {
   const CompilerKind* kind = compiler_kind(toolchain.compiler_id);
   std::vector<Recipe> recipes =
       recipes_for_toolchain(config_, options_, spec_, kind ? std::string(kind->toolchain) : std::string());
-  if (recipes.size() > 1) {
-    // Both reuse one profile made for one recipe's instrumented build.
-    if (options_.reuse_stored)
-      throw UsageError("--reuse builds from the stored profile, which was made for one recipe; ask for one recipe "
-                       "(its metadata's \"recipe\" names the one it was built with)");
-    if (options_.shard || !options_.shard_inputs.empty())
-      throw UsageError("sharded training (pgo train --shard, pgo merge) builds one recipe; ask for one with --recipe");
+  reuse_stored_ = options_.reuse_stored;
+  if (recipes.size() > 1 && reuse_stored_) {
+    // The stored profile was made for one recipe, the one an earlier build chose: --reuse
+    // builds that one from it (the nightly path after a weekly `--recipe all`).
+    const std::string stored = stored_recipe();
+    auto it = std::find_if(recipes.begin(), recipes.end(), [&](const Recipe& r) { return r.name == stored; });
+    if (it != recipes.end()) {
+      progress_.note("[" + spec_.name + "] --reuse: the stored profile was built with recipe " + stored +
+                     "; building that recipe from it");
+      recipes = {*it};
+    } else {
+      progress_.note("[" + spec_.name + "] --reuse: no stored profile of these recipes" +
+                     (stored.empty() ? std::string() : " (the stored one is " + stored + ")") +
+                     "; building and comparing all of them");
+      reuse_stored_ = false;
+    }
   }
+  // Shards carry one instrumented build's raw profiles.
+  if (recipes.size() > 1 && (options_.shard || !options_.shard_inputs.empty()))
+    throw UsageError("sharded training (pgo train --shard, pgo merge) builds one recipe; ask for one with --recipe");
   for (Recipe& recipe : recipes) {
     RecipeBuild build;
     build.recipe = std::move(recipe);
@@ -67,6 +80,20 @@ void ToolchainPipeline::plan_recipes(const Toolchain& toolchain) {
                      return names;
                    }(), ", ") +
                    " (each built and benchmarked against one baseline; the best is kept)");
+}
+
+// The recipe of the stored profile of the first target ("" when there is none or it is unreadable:
+// then nothing can be reused anyway).
+std::string ToolchainPipeline::stored_recipe() const {
+  try {
+    const fs::path meta = store_.metadata_path(targets_.front(), spec_.name);
+    std::error_code ec;
+    if (!fs::is_regular_file(meta, ec)) return "";
+    const nlohmann::json j = nlohmann::json::parse(read_file(meta));
+    return j.contains("recipe") && j["recipe"].is_string() ? j["recipe"].get<std::string>() : "pgo";
+  } catch (const std::exception&) {
+    return "";
+  }
 }
 
 void ToolchainPipeline::build_family(TrainingFamily& family, const Toolchain& toolchain,

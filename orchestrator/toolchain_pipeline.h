@@ -110,6 +110,7 @@ class ToolchainPipeline {
   // recipe_builds.cc: the families, each recipe's optimized build, the choice among them.
   void plan_recipes(const Toolchain& toolchain);
   TrainingFamily* family(const std::string& name, const Flags& recipe_flags);  // found or added
+  std::string stored_recipe() const;
   void build_family(TrainingFamily& family, const Toolchain& toolchain, const Flags& optimized_recipe_flags);
   void build_recipe(RecipeBuild& build, const BuildResult& baseline);
   size_t choose_recipe_build(const std::vector<bench::Metric>& metrics);
@@ -162,6 +163,7 @@ class ToolchainPipeline {
   std::vector<std::unique_ptr<TrainingFamily>> families_;
   std::vector<RecipeBuild> recipes_;  // simplest first
   reuse::Fingerprints fingerprints_;  // .pgo/build/<toolchain>/fingerprints.json
+  bool reuse_stored_ = false;  // --reuse, unless several recipes were asked and none was stored
 };
 
 }  // namespace pgo

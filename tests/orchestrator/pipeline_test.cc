@@ -269,11 +269,33 @@ TEST_F(PipelineTest, SeveralRecipesShareOneBaselineAndOneTrainingAndTheSimplestI
             std::string::npos);
 }
 
-TEST_F(PipelineTest, SeveralRecipesRefuseReuseAndShardsBeforeAnyBuild) {
-  options_.recipes = {"all"};
+TEST_F(PipelineTest, ReuseWithSeveralRecipesBuildsTheStoredRecipeFromTheStore) {
+  world_.post_link = true;
+  options_.recipes = {"pgo", "pgo+bolt"};
   options_.reuse_stored = true;
-  EXPECT_EQ(failing_build(), ExitCode::kUsage);
-  EXPECT_NE(message_.find("--reuse"), std::string::npos) << message_;
+  build();  // nothing stored yet: every recipe is built and compared; pgo is kept (no benchmark)
+  EXPECT_EQ(world_.builds, (std::vector<std::string>{"baseline", "instrumented", "optimized", "optimized-pgo-bolt"}));
+  world_.builds.clear();
+  Report again = build();
+  // The stored profile is pgo's and fresh: only that recipe, straight from the store.
+  EXPECT_EQ(world_.builds, (std::vector<std::string>{"baseline", "optimized"}));
+  EXPECT_TRUE(again.recipes.empty());
+  ASSERT_EQ(again.profiles.size(), 1u);
+  EXPECT_EQ(again.profiles[0].source, "stored");
+  EXPECT_EQ(again.profiles[0].recipe, "pgo");
+}
+
+TEST_F(PipelineTest, ShardsServeOneRecipe) {
+  options_.recipes = {"all"};
+  options_.shard = ShardSpec{1, 2};
+  options_.shard_out = dir_ / "shard";
+  try {
+    run_train_shard(config_, options_, runner_, progress_, testing::fake_adapters(world_));
+    ADD_FAILURE() << "several recipes sharded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kUsage);
+    EXPECT_NE(std::string(e.what()).find("builds one recipe"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(world_.builds, std::vector<std::string>{});
 }
 
