@@ -59,6 +59,9 @@ declare -A projects=(
   # Rust: a CommonMark parser with a command-line renderer (bin pulldown-cmark).
   [pulldown-cmark]="crate pulldown-cmark 0.13.6"
   [libdeflate]="crate libdeflate-sys 1.26.1 libdeflate"
+  # C: the Lua 5.4 interpreter's library sources (the crate has no lua.c or Makefile;
+  # bench/real-projects/lua/ brings a main.c and a Makefile).
+  [lua]="crate lua-src 551.1.0 lua-5.4.9"
   # Go: a generics- and closure-heavy module (its tests are the workload), and an older
   # release of it that a program depending on it is downgraded to (dependency drift).
   [btree]="go github.com/tidwall/btree v1.8.2"
