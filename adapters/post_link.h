@@ -29,6 +29,8 @@ class PostLinkOptimizer : public ProfileRecorder {
   // the tool fails or the profile covers no function of `binary`: never a silent fallback.
   virtual PostLinkResult optimize(const std::filesystem::path& binary, const std::filesystem::path& profile,
                                   const std::filesystem::path& out) const = 0;
+  // How its profile is collected, for the report ("instrumentation", "perf sampling").
+  virtual std::string profile_mode() const { return "instrumentation"; }
 };
 
 }  // namespace pgo

@@ -51,7 +51,8 @@ BuildResult ToolchainPipeline::post_link(const PostLinkOptimizer& optimizer, Rec
                          std::to_string(r.functions) + "): the training did not reach the instrumented binary " +
                          instrumented.at(a.target).string());
       notes[a.target].push_back(name + ": " + std::to_string(r.profiled_functions) + " of " +
-                                std::to_string(r.functions) + " functions profiled");
+                                std::to_string(r.functions) + " functions profiled (" + optimizer.profile_mode() +
+                                " mode)");
       a.path = r.binary;
     }
   });

@@ -227,7 +227,7 @@ TEST_F(PipelineTest, PostLinkStagesRewriteTheOptimizedBinaryWithTheirOwnTraining
   ASSERT_EQ(world_.runs.size(), 4u);
   EXPECT_EQ(world_.runs[2].front(), (dir_ / ".pgo/build/gcc/pgo-bolt-instrumented/app").string());
   ASSERT_EQ(report.profiles.size(), 1u);
-  EXPECT_EQ(report.profiles[0].post_link, (std::vector<std::string>{"fakebolt: 2 of 3 functions profiled"}));
+  EXPECT_EQ(report.profiles[0].post_link, (std::vector<std::string>{"fakebolt: 2 of 3 functions profiled (instrumentation mode)"}));
   EXPECT_TRUE(fs::exists(dir_ / ".pgo/profiles/app/stages/gcc.fakebolt.fdata"));
   // What `pgo bench` would measure is the rewritten binary.
   std::string manifest = read_file(dir_ / ".pgo/build/gcc/manifest.json");
@@ -257,7 +257,7 @@ TEST_F(PipelineTest, SeveralRecipesShareOneBaselineAndOneTrainingAndTheSimplestI
   EXPECT_NE(report.recipes[0].verdict.find("nothing was measured"), std::string::npos) << report.recipes[0].verdict;
   EXPECT_EQ(report.recipes[1].recipe, "pgo+bolt");
   EXPECT_FALSE(report.recipes[1].chosen);
-  EXPECT_EQ(report.recipes[1].post_link, (std::vector<std::string>{"app: fakebolt: 2 of 3 functions profiled"}));
+  EXPECT_EQ(report.recipes[1].post_link, (std::vector<std::string>{"app: fakebolt: 2 of 3 functions profiled (instrumentation mode)"}));
   EXPECT_GT(report.recipes[1].binary_bytes.at("app"), 0u);
   // The chosen recipe is what the store, the metadata and the manifest hold; the other's
   // stage profile is not stored.
