@@ -1,5 +1,7 @@
 #include "adapters/logged_step.h"
 
+#include "support/disk_space.h"
+
 #include <cctype>
 #include <set>
 
@@ -71,6 +73,8 @@ std::string run_logged_step(ProcessRunner& runner, const LoggedStep& step, const
     message += "\nlast lines of its output (full log: " + log_file.string() + "):\n" +
                tail_lines(text, step.tail_lines, 8192);
     if (std::string hint = link_flags_hint(text); !hint.empty()) message += "\n" + hint;
+    if (std::string full = full_disk_note(log_file.parent_path(), "its output and files"); !full.empty())
+      message += "\n" + full;
     throw BuildError(message);
   }
   return text;

@@ -1,6 +1,8 @@
 #include "orchestrator/merge_stage.h"
 
 #include "orchestrator/stored_profile.h"
+#include "support/disk_space.h"
+#include "support/error.h"
 
 namespace pgo {
 namespace fs = std::filesystem;
@@ -18,9 +20,17 @@ MergeResult merge_named_by_digest(const ProfileRecorder& format, const std::vect
   MergeResult result;
   try {
     result = format.merge(inputs, scratch, mode, jobs);
-  } catch (...) {
+  } catch (const Error& e) {
     std::error_code ec;
     fs::remove_all(scratch, ec);  // no half-written merge output stays behind
+    // A profile a full disk cut short reads as a corrupt one ("not a gcda file"): say so.
+    for (const fs::path& where : {dir, inputs.empty() ? dir : inputs.front().path})
+      if (std::string full = full_disk_note(where, "the profiles"); !full.empty())
+        throw Error(e.code(), std::string(e.what()) + "\n" + full);
+    throw;
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
     throw;
   }
   std::string digest = profile_digest(result.output);

@@ -10,6 +10,7 @@
 
 #include "orchestrator/bench/settings.h"
 #include "support/atomic_file.h"
+#include "support/disk_space.h"
 #include "support/error.h"
 #include "support/strings.h"
 #include "workloads/bounded_output.h"
@@ -154,6 +155,8 @@ TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileRecorde
     if (r.failure) {
       if (!keep_going || (smoke && r.wrote_no_profile)) {
         std::string where = "\n  its output and files: " + r.failure->run_dir.string();
+        if (std::string full = full_disk_note(r.failure->run_dir, "its output and profile"); !full.empty())
+          where += "\n  " + full;
         if (smoke && r.wrote_no_profile)  // --keep-going cannot help: no run would write a profile
           throw WorkloadError(failure_message(*r.failure) + where);
         throw WorkloadError(failure_message(*r.failure) + where +
@@ -201,6 +204,12 @@ TrainingOutcome train(const std::vector<TrainingRun>& runs, const ProfileRecorde
   for (auto& t : pool) t.join();
   if (first_error) std::rethrow_exception(first_error);
   if (outcome.profiles.empty()) throw WorkloadError("every training run failed; no profile to merge");
+  // Runs that filled the disk exit 0 with their profiles cut short, which the merge would
+  // only call corrupt.
+  if (std::string full = full_disk_note(runs.front().run_dir, "the training runs' profiles"); !full.empty())
+    throw WorkloadError("the training filled the disk: " + full + " (" + runs.front().run_dir.parent_path().string() +
+                        "); free some space and build again");
+  return outcome;
   return outcome;
 }
 

@@ -44,6 +44,17 @@ std::string no_space_message(const fs::path& path, bool quota) {
          " (" + (left ? std::to_string(*left) : std::string("unknown")) + " bytes free)";
 }
 
+std::string full_disk_note(const fs::path& path, const std::string& what, uint64_t below) {
+  // The nearest existing ancestor: a run directory may not have been created.
+  fs::path probe = path;
+  std::error_code ec;
+  while (!probe.empty() && !fs::exists(probe, ec) && probe.has_parent_path() && probe.parent_path() != probe)
+    probe = probe.parent_path();
+  std::optional<uint64_t> left = free_bytes(probe);
+  if (!left || *left >= below) return "";
+  return no_space_message(probe) + ": " + what + " may be cut short";
+}
+
 std::string write_failure_reason(int err, const fs::path& path) {
   if (err == ENOSPC || err == EDQUOT) return no_space_message(path, err == EDQUOT);
   return std::strerror(err);

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "support/disk_space.h"
 #include "support/error.h"
 #include "support/strings.h"
 
@@ -66,7 +67,11 @@ CompilerIdentity identify_compiler(ProcessRunner& runner, const fs::path& compil
   if (!result.ok())
     throw BuildError("cannot identify the compiler: " + shell_quote_for_display(spec.argv) + " failed (" +
                      result.describe() + ")" + (result.spawn_error.empty() ? "" : ": " + result.spawn_error) +
-                     "\nlast lines of its output:\n" + tail_lines(run.out, 20));
+                     "\nlast lines of its output:\n" + tail_lines(run.out, 20) +
+                     [&] {
+                       const std::string full = full_disk_note(work_dir, "its output");
+                       return full.empty() ? std::string() : "\n" + full;
+                     }());
   return parse_predefined_macros(run.out);
 }
 

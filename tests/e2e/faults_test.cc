@@ -295,6 +295,57 @@ TEST(BadEnvironment, AFullStoreFileSystemFailsAtOnceAndSaysSo) {
   fs::remove_all(project.parent_path());
 }
 
+// Issue 15 item 5: training that fills the disk exits 0 with its profiles cut short; that
+// read as "empty file, not a gcda file". It is called a full disk, with what is left.
+TEST(BadEnvironment, TrainingThatFillsTheDiskIsCalledAFullDisk) {
+  fs::path project = faulty_project(kMain);
+  fs::path runs = project / ".pgo" / "runs";
+  fs::create_directories(runs);
+  {
+    Mount full("tmpfs", runs, "tmpfs", 0, "size=64k");
+    if (!full.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << full.error();
+    {
+      std::ofstream filler(runs / "filler", std::ios::binary);
+      std::string block(4096, 'f');
+      for (int i = 0; i < 16 && filler.write(block.data(), block.size()); ++i) {  // 64 KiB of room left... less
+      }
+    }
+    {
+      std::ofstream filler(runs / "filler2", std::ios::binary);
+      std::string block(1024, 'f');
+      for (int i = 0; i < 40 && filler.write(block.data(), block.size()); ++i) {  // about 8 KiB left
+      }
+    }
+    PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+    EXPECT_NE(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.err.find("no space left on " + runs.string() + " ("), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("not a gcda file"), std::string::npos) << run.err;
+  }
+  fs::remove_all(project.parent_path());
+}
+
+// ... and a build tree on a full disk fails its first step naming the disk, not with the
+// compiler's or build tool's empty or cut output alone.
+TEST(BadEnvironment, ABuildOnAFullDiskIsCalledAFullDisk) {
+  fs::path project = faulty_project(kMain);
+  fs::path build = project / ".pgo" / "build";
+  fs::create_directories(build);
+  {
+    Mount full("tmpfs", build, "tmpfs", 0, "size=64k");
+    if (!full.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << full.error();
+    {
+      std::ofstream filler(build / "filler", std::ios::binary);
+      std::string block(4096, 'f');
+      for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
+      }
+    }
+    PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+    EXPECT_NE(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.err.find("no space left on " + build.string() + " ("), std::string::npos) << run.err;
+  }
+  fs::remove_all(project.parent_path());
+}
+
 // The hashes of every file of the store.
 std::map<std::string, std::string> store_hashes(const fs::path& project) {
   std::map<std::string, std::string> out;

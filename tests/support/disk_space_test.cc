@@ -57,6 +57,13 @@ TEST_F(FullDisk, AWriteThatRunsOutOfSpaceNamesTheFileSystemAndWhatIsLeft) {
   EXPECT_EQ(left, std::vector<std::string>{"filler"}) << "a temporary was left behind";
 }
 
+// A child's truncated output is named as a full disk only where the disk is full.
+TEST_F(FullDisk, ANoteForAChildsWorkOnlyWhenTheFileSystemIsNearlyFull) {
+  EXPECT_EQ(full_disk_note(dir_ / "runs" / "main.1", "the run's profile"),
+            "no space left on " + dir_.string() + " (0 bytes free): the run's profile may be cut short");
+  EXPECT_EQ(full_disk_note(fs::temp_directory_path(), "the run's profile", 0), "");  // 0 means never
+}
+
 TEST(DiskSpace, OtherErrorsKeepTheirText) {
   EXPECT_EQ(write_failure_reason(EACCES, "/"), std::strerror(EACCES));
   EXPECT_THAT(write_failure_reason(EDQUOT, "/"), HasSubstr("disk quota exceeded on /"));
