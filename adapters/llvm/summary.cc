@@ -102,6 +102,16 @@ std::string tidy_rust_legacy(std::string shown) {
   return shown;
 }
 
+// rustc names a module "<crate>.<16 hex digits>-cgu.<N>" (its codegen unit). A Rust name
+// already starts with its crate, so the unit only adds noise to what people read.
+bool rust_codegen_unit(std::string_view module) {
+  const size_t cgu = module.rfind("-cgu.");
+  if (cgu == std::string_view::npos || cgu < 17 || module[cgu - 17] != '.') return false;
+  const std::string_view hash = module.substr(cgu - 16, 16), unit = module.substr(cgu + 5);
+  return hash.find_first_not_of("0123456789abcdef") == std::string_view::npos && !unit.empty() &&
+         unit.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 }  // namespace
 
 std::string display_function_name(std::string_view pgo_name) {
@@ -113,7 +123,7 @@ std::string display_function_name(std::string_view pgo_name) {
   }
   std::string shown = llvm::demangle(name);
   if (name.starts_with("_ZN")) shown = tidy_rust_legacy(std::move(shown));
-  if (!file.empty()) shown += " (" + std::string(file) + ")";
+  if (!file.empty() && !rust_codegen_unit(file)) shown += " (" + std::string(file) + ")";
   return shown;
 }
 

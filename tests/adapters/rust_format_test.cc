@@ -98,8 +98,11 @@ TEST(RustFormatFlags, RustcSpellings) {
 
 TEST(RustFormatFlags, LegacyRustNamesAreShownAsRustPaths) {
   // PGO names from a rustc 1.95 profile of examples/rust-cargo.
-  EXPECT_EQ(display_function_name("rvm.cc28164a3efa6534-cgu.0;_ZN3rvm6run_vm17haaede27a0faefeccE"),
-            "rvm::run_vm (rvm.cc28164a3efa6534-cgu.0)");
+  // The codegen unit's module name ("<crate>.<hash>-cgu.N") is left out: the name has the crate.
+  EXPECT_EQ(display_function_name("rvm.cc28164a3efa6534-cgu.0;_ZN3rvm6run_vm17haaede27a0faefeccE"), "rvm::run_vm");
+  EXPECT_EQ(display_function_name("pulldown_cmark.0a1b2c3d4e5f6789-cgu.12;_ZN3rvm6run_vm17haaede27a0faefeccE"),
+            "rvm::run_vm");
+  EXPECT_EQ(display_function_name("my-cgu.0;helper"), "helper (my-cgu.0)");  // not rustc's shape: kept
   EXPECT_EQ(display_function_name("_ZN71_$LT$core..hash..sip..Hasher$LT$S$GT$$u20$as$u20$core..hash..Hasher$GT$"
                                   "5write17h0cc8997021122666E"),
             "<core::hash::sip::Hasher<S> as core::hash::Hasher>::write");
