@@ -1,4 +1,5 @@
-// `pgo init`: a commented starting pgo.yaml for the project in a directory.
+// `pgo init`: a commented starting pgo.yaml for the project in a directory, whatever builds
+// it: CMake, Cargo, Go, or a command (make, ./configure && make, Meson).
 #pragma once
 
 #include <filesystem>
@@ -7,13 +8,35 @@
 
 namespace pgo {
 
-// The text of a pgo.yaml naming `targets` (executables found through the CMake File API)
-// and `toolchains`, with one workload to edit per target and every other key commented.
-std::string render_initial_config(const std::vector<std::string>& targets,
-                                  const std::vector<std::string>& toolchains);
+// One executable and the command line of its first workload.
+struct InitTarget {
+  std::string name;
+  std::vector<std::string> args;  // after ${bin:name}
+  std::string note;               // a line for people above the workload, e.g. why it is a TODO
+  std::string artifact;           // command builds: its path in the build tree
+  bool compare_output = true;
+};
 
-// Detects the project in `dir`, writes dir/pgo.yaml (refusing to overwrite unless `force`)
-// and returns its path.
+// What `pgo init` found, for rendering.
+struct InitialConfig {
+  std::string system;                    // cmake | cargo | go | command
+  std::vector<std::string> build_lines;  // the `build:` keys after `system`, YAML, indented by 2
+  std::vector<std::string> toolchains;
+  std::vector<InitTarget> targets;
+};
+
+// The text of pgo.yaml: the build, the toolchains, one workload per target and every other
+// key commented.
+std::string render_initial_config(const InitialConfig& config);
+
+// The build system of the project in `dir`: "cmake" (CMakeLists.txt), "cargo" (Cargo.toml),
+// "go" (go.mod), "make", "configure" or "meson" (all three `build.system: command`); empty
+// when none is there.
+std::string detect_project_kind(const std::filesystem::path& dir);
+
+// Detects the project in `dir`, builds it once in a probe tree (removed afterwards) to find
+// its executables and a first command line of each that exits 0 (--help, -h, or none), writes
+// dir/pgo.yaml (refusing to overwrite unless `force`) and returns its path.
 std::filesystem::path init_project(const std::filesystem::path& dir, bool force);
 
 }  // namespace pgo

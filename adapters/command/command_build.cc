@@ -36,9 +36,9 @@ bool is_executable_file(const fs::path& p) {
   return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
 }
 
-// Executables in the tree (relative paths, sorted, at most kListedExecutables), for the
-// message about a missing artifact.
-std::vector<std::string> executables_in(const fs::path& tree) {
+}  // namespace
+
+std::vector<std::string> elf_executables_in(const fs::path& tree, size_t limit) {
   std::vector<std::string> found;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(tree, fs::directory_options::skip_permission_denied, ec);
@@ -54,10 +54,9 @@ std::vector<std::string> executables_in(const fs::path& tree) {
       found.push_back(rel);
   }
   std::sort(found.begin(), found.end());
+  if (found.size() > limit) found.resize(limit);
   return found;
 }
-
-}  // namespace
 
 std::map<std::string, std::string> user_flag_environment() {
   std::map<std::string, std::string> env;
@@ -178,7 +177,7 @@ std::string CommandBuildSystem::setup_fingerprint(const std::vector<std::string>
 
 [[noreturn]] void CommandBuildSystem::missing_artifact(const std::string& target, const fs::path& path,
                                                        const fs::path& tree, const fs::path& build_dir) {
-  std::vector<std::string> found = command::executables_in(tree);
+  std::vector<std::string> found = command::elf_executables_in(tree);
   std::string listed;
   for (size_t i = 0; i < found.size() && i < command::kListedExecutables; ++i) listed += "\n  " + found[i];
   if (found.size() > command::kListedExecutables)

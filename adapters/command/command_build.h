@@ -13,6 +13,7 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,10 @@ inline constexpr const char* kStampName = "pgo-command.stamp";  // fingerprint o
 
 // CFLAGS, CXXFLAGS and LDFLAGS of pgo's own environment (the user's values).
 std::map<std::string, std::string> user_flag_environment();
+
+// The ELF executables under `tree` (paths relative to it, sorted; scripts and .git left
+// out), at most `limit` of them.
+std::vector<std::string> elf_executables_in(const std::filesystem::path& tree, size_t limit = SIZE_MAX);
 }  // namespace command
 
 class CommandBuildSystem : public BuildSystem {

@@ -13,7 +13,7 @@ Action add_init_command(CLI::App& app) {
     bool force = false;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("init", "Write a commented pgo.yaml for the CMake project in DIR");
+  CLI::App* cmd = app.add_subcommand("init", "Write a commented pgo.yaml for the project in DIR (CMake, Cargo, Go, or make / configure / Meson): it is built once in a scratch tree to find its executables and a first command line of each that runs");
   cmd->add_option("-C,--directory", args->directory, "The project directory")->type_name("DIR");
   cmd->add_flag("--force", args->force, "Overwrite an existing pgo.yaml");
   return [cmd, args]() -> int {

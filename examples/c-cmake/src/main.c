@@ -18,7 +18,11 @@ static char *read_all(FILE *f) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+  if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+    printf("usage: %s SCRIPT|- [INT...]\n", argv[0]);  /* asked for: not an error */
+    return 0;
+  }
+  if (argc < 2) {
     fprintf(stderr, "usage: %s SCRIPT|- [INT...]\n", argv[0]);
     return 2;
   }

@@ -33,8 +33,13 @@ static int fail(const char *what) {
 }
 
 int main(int argc, char **argv) {
+  const char *usage = "usage: %s <text|logs|records> <bytes> <level 1-9> [rounds [decodes]]\n";
+  if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+    printf(usage, argv[0]);  /* asked for: not an error */
+    return 0;
+  }
   if (argc < 4) {
-    fprintf(stderr, "usage: %s <text|logs|records> <bytes> <level 1-9> [rounds [decodes]]\n", argv[0]);
+    fprintf(stderr, usage, argv[0]);
     return 2;
   }
   size_t n = strtoul(argv[2], NULL, 10);

@@ -541,13 +541,19 @@ fn run_vm(code: &[Op], memory: usize) -> Result<(), String> {
     Ok(())
 }
 
+const USAGE: &str = "usage: rvm fib <n> | rvm sieve <n> | rvm words <words> <rounds>";
+
 fn usage() -> ExitCode {
-    eprintln!("usage: rvm fib <n> | rvm sieve <n> | rvm words <words> <rounds>");
+    eprintln!("{USAGE}");
     ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().collect();
+    if matches!(args.get(1).map(String::as_str), Some("-h" | "--help")) {
+        println!("{USAGE}"); // asked for: not an error
+        return ExitCode::SUCCESS;
+    }
     let num = |i: usize| args.get(i).and_then(|s| s.parse::<i64>().ok());
     let result = match (args.get(1).map(String::as_str), num(2), num(3)) {
         (Some("fib"), Some(n), _) if (0..=40).contains(&n) => run_vm(&fib_program(n), 0),

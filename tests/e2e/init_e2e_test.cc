@@ -1,0 +1,66 @@
+// `pgo init` end to end (issue 14): on each bundled example with its pgo.yaml removed, it
+// writes a pgo.yaml for the example's build system (CMake, make, Cargo, Go) whose workloads
+// run, so that `pgo build --no-bench` succeeds on it unchanged; its probe tree is gone after.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "support/atomic_file.h"
+#include "tests/e2e/e2e_support.h"
+
+namespace fs = std::filesystem;
+
+namespace pgo::e2e {
+namespace {
+
+struct Example {
+  std::string name, system, first_run;
+};
+
+class InitE2e : public ::testing::TestWithParam<Example> {};
+
+TEST_P(InitE2e, WritesAPgoYamlThatBuildsUnchanged) {
+  const Example& e = GetParam();
+  fs::path project = copy_example(e.name);
+  fs::remove(project / "pgo.yaml");
+  fs::remove_all(project / ".pgo");
+  PgoRun init = run_pgo({"init", "-C", project.string()});
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  EXPECT_NE(init.out.find("wrote " + (project / "pgo.yaml").string()), std::string::npos) << init.out;
+  EXPECT_EQ(init.out.find("/./"), std::string::npos) << init.out;
+  EXPECT_FALSE(fs::exists(project / ".pgo")) << "the probe tree stays behind";
+  const std::string yaml = read_file(project / "pgo.yaml");
+  EXPECT_NE(yaml.find("system: " + e.system), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find(e.first_run), std::string::npos) << yaml;
+
+  PgoRun build = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  EXPECT_EQ(build.exit_code, 0) << yaml << build.err;
+
+  PgoRun again = run_pgo({"init", "-C", project.string()});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already exists; pass --force"), std::string::npos) << again.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BundledExamples, InitE2e,
+    ::testing::Values(Example{"c-cmake", "cmake", "run: [\"${bin:calc}\", \"--help\"]"},
+                      Example{"cpp-cmake", "cmake", "run: [\"${bin:orderbook}\"]"},
+                      Example{"c-make", "command", "artifacts:\n    pack: pack"},
+                      Example{"rust-cargo", "cargo", "bins: [rvm]"},
+                      Example{"go-module", "go", "packages: [\"./cmd/gomodule\"]"}),
+    [](const ::testing::TestParamInfo<Example>& info) {
+      std::string name = info.param.name;
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
+
+TEST(InitE2eErrors, ADirectoryWithNoBuildFileIsAUsageError) {
+  fs::path project = copy_example("c-cmake");
+  for (const auto& e : fs::directory_iterator(project)) fs::remove_all(e.path());
+  PgoRun init = run_pgo({"init", "-C", project.string()});
+  EXPECT_EQ(init.exit_code, 2);
+  EXPECT_NE(init.err.find("has none of CMakeLists.txt, Cargo.toml, go.mod"), std::string::npos) << init.err;
+}
+
+}  // namespace
+}  // namespace pgo::e2e
