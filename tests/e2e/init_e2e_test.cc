@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "support/atomic_file.h"
+#include "workloads/process.h"
 #include "tests/e2e/e2e_support.h"
 
 namespace fs = std::filesystem;
@@ -53,6 +54,51 @@ INSTANTIATE_TEST_SUITE_P(
       std::replace(name.begin(), name.end(), '-', '_');
       return name;
     });
+
+// `pgo export` (issue 14, "Shipping the result"): Go's default.pgo, which a plain `go build`
+// uses (go version -m shows -pgo=.../default.pgo); LLVM and GCC copies with their flags.
+TEST(ExportE2e, APlainGoBuildUsesTheExportedDefaultPgo) {
+  fs::path project = copy_example("go-module");
+  PgoRun build = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  PgoRun exported = run_pgo({"export", "-C", project.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const fs::path default_pgo = project / "cmd" / "gomodule" / "default.pgo";
+  ASSERT_TRUE(fs::exists(default_pgo)) << exported.out;
+  EXPECT_EQ(read_file(default_pgo), read_file(project / ".pgo/profiles/gomodule/go.pprof"));
+  EXPECT_NE(exported.out.find("kernels.test (go): not exported"), std::string::npos) << exported.out;
+
+  const fs::path app = project / "plain-app";
+  ProcessSpec go_build;
+  go_build.argv = {"go", "build", "-o", app.string(), "./cmd/gomodule"};
+  go_build.cwd = project;
+  SystemProcessRunner runner;
+  ASSERT_TRUE(run_captured(runner, go_build).result.ok());
+  ProcessSpec version;
+  version.argv = {"go", "version", "-m", app.string()};
+  CapturedRun info = run_captured(runner, version);
+  ASSERT_TRUE(info.result.ok()) << info.err;
+  EXPECT_NE(info.out.find("-pgo=" + default_pgo.string()), std::string::npos) << info.out;
+}
+
+TEST(ExportE2e, LlvmAndGccProfilesAreCopiedWithTheFlagsThatUseThem) {
+  fs::path project = copy_example("c-make");
+  PgoRun build = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  const fs::path out = project / "exported";
+  PgoRun exported = run_pgo({"export", "-C", project.string(), "--out", out.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_TRUE(fs::is_regular_file(out / "pack.clang.profdata"));
+  EXPECT_TRUE(fs::is_directory(out / "pack.gcc.gcda.d"));
+  EXPECT_NE(exported.out.find("-fprofile-use=" + (out / "pack.clang.profdata").string()), std::string::npos)
+      << exported.out;
+  EXPECT_NE(exported.out.find("-fprofile-use=" + (out / "pack.gcc.gcda.d").string()), std::string::npos)
+      << exported.out;
+  // Nothing stored yet: said so.
+  PgoRun none = run_pgo({"export", "-C", copy_example("c-cmake").string()});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("run `pgo build` first"), std::string::npos) << none.err;
+}
 
 TEST(InitE2eErrors, ADirectoryWithNoBuildFileIsAUsageError) {
   fs::path project = copy_example("c-cmake");
