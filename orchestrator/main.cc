@@ -20,6 +20,12 @@ constexpr const char* kDescription =
     "3 build or toolchain failure, 4 training workload failure, 70 internal error (a bug in pgo:\n"
     "please report it), 130 interrupted.";
 
+// Whatever still descends from pgo when main returns dies with it (docs/reliability.md,
+// "Survivors"): orphans reparented to pgo outlive the runs that started them otherwise.
+struct KillDescendantsOnReturn {
+  ~KillDescendantsOnReturn() { pgo::kill_all_descendants(); }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +70,8 @@ int main(int argc, char** argv) {
   }
 
   style = pgo::TerminalStyle(pgo::use_color(color, pgo::color_environment(STDOUT_FILENO)));
+  pgo::become_child_subreaper();  // best effort: without it, orphans go to init as before
+  KillDescendantsOnReturn kill_descendants_on_return;
   pgo::install_interrupt_handlers();
   try {
     for (const auto& action : actions) {

@@ -1,12 +1,14 @@
 #include "orchestrator/store.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iostream>
 #include <optional>
 #include <regex>
 #include <set>
@@ -18,9 +20,63 @@
 #include "support/hash.h"
 #include "support/strings.h"
 #include "workloads/process.h"
+#include "workloads/process_table.h"
 
 namespace pgo {
 namespace fs = std::filesystem;
+
+namespace {
+
+// "cc1 (pid 12), sleep (pid 13)", at most ten of them.
+std::string name_processes(const std::vector<TreeWorker>& workers) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < workers.size() && i < 10; ++i)
+    names.push_back(workers[i].comm + " (pid " + std::to_string(workers[i].pid) + ")");
+  std::string listed = join(names, ", ");
+  if (workers.size() > names.size()) listed += " and " + std::to_string(workers.size() - names.size()) + " more";
+  return listed;
+}
+
+// A pgo killed outright (SIGKILL, a crash) cannot stop its compilers and training programs,
+// which may go on writing in build/ and runs/ once the next pgo has the lock: the holder
+// stops them first. Processes that no pgo started (a shell someone left in a build tree, a
+// hand-run ninja) are named but left alone.
+void stop_processes_left_by_a_killed_pgo(const fs::path& store_dir) {
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(fs::absolute(store_dir), ec);
+  if (ec) return;
+  const std::vector<fs::path> trees = {root / "build", root / "runs"};
+  const std::string where = (store_dir / "build").string() + " or " + (store_dir / "runs").string();
+  std::vector<TreeWorker> killed, strangers;
+  std::set<pid_t> seen;
+  for (int round = 0; round < 200; ++round) {  // until their children, dying, start no more
+    bool found = false;
+    for (const TreeWorker& worker : find_processes_working_in("/proc", trees, ::getpid())) {
+      bool first_sight = seen.insert(worker.pid).second;
+      if (!worker.started_by_another_pgo) {
+        if (first_sight) strangers.push_back(worker);
+        continue;
+      }
+      if (::kill(worker.pid, SIGKILL) != 0) {
+        if (first_sight) strangers.push_back(worker);  // another user's: out of reach
+        continue;
+      }
+      found = true;
+      if (first_sight) killed.push_back(worker);
+    }
+    if (!found) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!killed.empty())
+    std::cerr << "pgo: killed " << killed.size() << (killed.size() == 1 ? " process" : " processes")
+              << " left by a killed pgo in " << where << ": " << name_processes(killed) << "\n";
+  if (!strangers.empty())
+    std::cerr << "pgo: warning: " << name_processes(strangers) << (strangers.size() == 1 ? " works" : " work") << " in "
+              << where << " and " << (strangers.size() == 1 ? "was" : "were")
+              << " not started by a pgo that pgo can stop; left running, it may disturb this build\n";
+}
+
+}  // namespace
 
 StoreLock::StoreLock(const fs::path& store_dir) {
   if (std::string why_not = take(store_dir); !why_not.empty()) throw UsageError(why_not);
@@ -57,6 +113,7 @@ std::string StoreLock::take(const fs::path& store_dir) {
   }
   std::string pid = std::to_string(getpid()) + "\n";
   if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+  stop_processes_left_by_a_killed_pgo(store_dir);
   return "";
 }
 

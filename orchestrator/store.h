@@ -28,6 +28,8 @@ namespace pgo {
 class StoreLock {
  public:
   // Takes .pgo/lock without waiting; throws pgo::Error(kUsage) naming the holder's pid.
+  // Once taken, SIGKILLs the processes that a killed pgo left working in build/ or runs/
+  // (they carry its run marker, kRunMarkerVariable) and says so on stderr.
   explicit StoreLock(const std::filesystem::path& store_dir);
   // The lock if it can be taken now; else null and `why_not` says why: another pgo holds it
   // (naming its pid), or the store cannot be written (a read-only file system).

@@ -1,6 +1,5 @@
 #include "workloads/process.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,12 +16,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <shared_mutex>
 #include <sstream>
 #include <thread>
 
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
+#include "workloads/descendants.h"
+#include "workloads/process_table.h"
 
 namespace bp = boost::process;
 
@@ -34,6 +36,10 @@ namespace {
 constexpr int kMaxGroups = 4096;
 std::atomic<pid_t> g_groups[kMaxGroups];
 std::atomic<int> g_interrupt_signal{0};
+std::atomic<unsigned> g_runs_started{0};
+// Held shared while a run starts its child and until the child is tracked (register_group),
+// exclusively while zombies are reaped: a child being started is never taken for an orphan.
+std::shared_mutex g_starting;
 
 bool register_group(pid_t pgid) {
   for (auto& slot : g_groups) {
@@ -50,9 +56,17 @@ void unregister_group(pid_t pgid) {
   }
 }
 
+// Whether `pid` is a child that a run still waits for.
+bool tracked(pid_t pid) {
+  for (const auto& slot : g_groups)
+    if (slot.load() == pid) return true;
+  return false;
+}
+
 void on_interrupt(int sig) {
   g_interrupt_signal.store(sig);
   kill_all_child_groups();
+  kill_direct_children();
 }
 
 int pidfd_open(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
@@ -74,48 +88,6 @@ bool wait_exit(int pidfd, long timeout_ms) {
     if (r > 0) return true;
     if (r < 0 && errno != EINTR) return true;  // let wait4 report what happened
     if (interrupted()) return false;
-  }
-}
-
-// Every live (not zombie) process of session `sid`. A child of pgo leads its own session,
-// so the session holds all its descendants, including those that moved to process groups
-// of their own (ninja runs each compiler in a new group, out of reach of kill(-pgid)).
-std::vector<pid_t> session_members(pid_t sid) {
-  std::vector<pid_t> found;
-  DIR* proc = ::opendir("/proc");
-  if (!proc) return found;
-  while (dirent* entry = ::readdir(proc)) {
-    char* end = nullptr;
-    long pid = std::strtol(entry->d_name, &end, 10);
-    if (pid <= 0 || *end != '\0') continue;
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    char buf[512];
-    ssize_t n = ::read(fd, buf, sizeof buf - 1);
-    ::close(fd);
-    if (n <= 0) continue;
-    buf[n] = '\0';
-    // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses.
-    const char* paren = std::strrchr(buf, ')');
-    char state = 0;
-    long ppid = 0, pgrp = 0, session = 0;
-    if (!paren || std::sscanf(paren + 1, " %c %ld %ld %ld", &state, &ppid, &pgrp, &session) != 4) continue;
-    if (session == sid && state != 'Z' && state != 'X') found.push_back(static_cast<pid_t>(pid));
-  }
-  ::closedir(proc);
-  return found;
-}
-
-// SIGKILLs what is left of a child's session until nothing of it runs (a process may fork
-// while it is being killed); gives up after about two seconds (a process stuck in the kernel).
-void kill_session(pid_t sid) {
-  for (int round = 0; round < 200; ++round) {
-    std::vector<pid_t> members = session_members(sid);
-    if (members.empty()) return;
-    for (pid_t pid : members) ::kill(pid, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(round == 0 ? 1 : 10));
   }
 }
 
@@ -166,6 +138,13 @@ void kill_all_child_groups() {
   }
 }
 
+bool become_child_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0; }
+
+void kill_all_descendants() {
+  kill_all_child_groups();
+  kill_and_reap_all_children();
+}
+
 void install_interrupt_handlers() {
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
@@ -203,6 +182,9 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   for (const auto& name : spec.env_unset) env.erase(name);
   // set() rather than operator[]: Boost 1.74's find() reads past shorter entries (ASan).
   for (const auto& [name, value] : spec.env) env.set(name, value);
+  // Marks every process of this run, so that its orphans can be told from other runs'.
+  const std::string run_marker = std::to_string(::getpid()) + "." + std::to_string(++g_runs_started);
+  env.set(kRunMarkerVariable, run_marker);
 
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   std::string cwd = spec.cwd.empty() ? std::filesystem::current_path().string() : spec.cwd.string();
@@ -226,6 +208,7 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   });
 
   std::error_code ec;
+  std::shared_lock starting(g_starting);
   auto start = std::chrono::steady_clock::now();
   bp::child child;
   if (out == err) {
@@ -251,6 +234,7 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
                          " live child processes (the most it can kill on Ctrl-C)";
     return result;
   }
+  starting.unlock();
   // A signal that came between the check above and register_group missed this child.
   if (interrupted()) ::kill(-pid, SIGKILL);
 
@@ -273,7 +257,12 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   auto end = std::chrono::steady_clock::now();
   ::kill(-pid, SIGKILL);  // whatever the child left behind in its group
   kill_session(pid);      // and in groups of their own
+  kill_orphans_of_run(run_marker, tracked);  // and in sessions of their own, reparented to pgo
   unregister_group(pid);
+  {
+    std::unique_lock no_child_starting(g_starting);
+    reap_orphan_zombies(tracked);
+  }
   if (pidfd >= 0) ::close(pidfd);
 
   result.wall_s = std::chrono::duration<double>(end - start).count();

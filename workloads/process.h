@@ -73,7 +73,17 @@ CapturedRun run_captured(ProcessRunner& runner, ProcessSpec spec, Streams stream
 // the SIGINT/SIGTERM handler calls it.
 void kill_all_child_groups();
 
-// Installs SIGINT/SIGTERM handlers that kill all child groups and record the interruption;
+// Makes pgo a child subreaper (PR_SET_CHILD_SUBREAPER): a descendant whose parent dies is
+// reparented to pgo rather than to init, so that a daemon a workload starts (setsid, double
+// fork) stays pgo's to kill at the end of its run. False if the kernel refused.
+bool become_child_subreaper();
+
+// SIGKILLs and reaps everything that still descends from pgo (its runs' process groups, its
+// children and, as a subreaper, the orphans reparented to it): called when pgo exits.
+void kill_all_descendants();
+
+// Installs SIGINT/SIGTERM handlers that kill all child groups and pgo's direct children (the
+// orphans reparented to it among them) and record the interruption;
 // runs then fail with an Error(kInterrupted) at their next check.
 void install_interrupt_handlers();
 bool interrupted();
