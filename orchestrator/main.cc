@@ -8,6 +8,7 @@
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/common.h"
 #include "support/error.h"
+#include "workloads/pgo_cgroup.h"
 #include "workloads/process.h"
 
 namespace {
@@ -23,7 +24,10 @@ constexpr const char* kDescription =
 // Whatever still descends from pgo when main returns dies with it (docs/reliability.md,
 // "Survivors"): orphans reparented to pgo outlive the runs that started them otherwise.
 struct KillDescendantsOnReturn {
-  ~KillDescendantsOnReturn() { pgo::kill_all_descendants(); }
+  ~KillDescendantsOnReturn() {
+    pgo::kill_all_descendants();
+    pgo::kill_own_cgroup();  // what left pgo's tree altogether (a double-forked daemon)
+  }
 };
 
 }  // namespace
@@ -71,6 +75,7 @@ int main(int argc, char** argv) {
 
   style = pgo::TerminalStyle(pgo::use_color(color, pgo::color_environment(STDOUT_FILENO)));
   pgo::become_child_subreaper();  // best effort: without it, orphans go to init as before
+  pgo::enter_own_cgroup();        // best effort: only where cgroup v2 is writable
   KillDescendantsOnReturn kill_descendants_on_return;
   pgo::install_interrupt_handlers();
   try {

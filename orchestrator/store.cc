@@ -16,6 +16,7 @@
 
 #include "support/atomic_file.h"
 #include "support/disk_space.h"
+#include "workloads/pgo_cgroup.h"
 #include "support/error.h"
 #include "support/hash.h"
 #include "support/strings.h"
@@ -111,8 +112,16 @@ std::string StoreLock::take(const fs::path& store_dir) {
     fd_ = -1;
     return "another pgo (pid " + holder + ") is working in " + store_dir.string() + "; wait for it to finish";
   }
+  // The last holder's pid, before ours replaces it: if that pgo was killed, its cgroup holds
+  // whatever it left, wherever those processes went.
+  char previous[32] = {0};
+  const ssize_t got = ::pread(fd_, previous, sizeof previous - 1, 0);
+  const pid_t previous_pid = got > 0 ? static_cast<pid_t>(std::atol(previous)) : 0;
   std::string pid = std::to_string(getpid()) + "\n";
   if (::ftruncate(fd_, 0) == 0) (void)!::pwrite(fd_, pid.data(), pid.size(), 0);
+  if (size_t killed = kill_cgroup_of_dead_pgo(previous_pid))
+    std::cerr << "pgo: killed " << killed << (killed == 1 ? " process" : " processes") << " left by a killed pgo (pid "
+              << previous_pid << ") in its cgroup " << cgroup_of_pgo(previous_pid).string() << "\n";
   stop_processes_left_by_a_killed_pgo(store_dir);
   return "";
 }

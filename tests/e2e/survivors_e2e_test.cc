@@ -6,9 +6,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
+#include "support/atomic_file.h"
 #include "tests/e2e/e2e_support.h"
+#include "workloads/pgo_cgroup.h"
 #include "workloads/process_table.h"
 
 namespace fs = std::filesystem;
@@ -65,6 +69,70 @@ TEST(Survivors, TheNextPgoKillsWhatAKilledPgoLeftInTheBuildTree) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
   }
+  fs::remove_all(project.parent_path());
+}
+
+// The pids of running processes whose command line holds `marker`.
+std::vector<pid_t> processes_with(const std::string& marker) {
+  std::vector<pid_t> out;
+  for (const ProcessEntry& p : read_process_table())
+    if (p.running() && p.pid != ::getpid()) {
+      std::ifstream in("/proc/" + std::to_string(p.pid) + "/cmdline", std::ios::binary);
+      std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (cmdline.find(marker) != std::string::npos) out.push_back(p.pid);
+    }
+  return out;
+}
+
+// A daemon that double-forked into its own session, working in /, escapes both the subreaper
+// (pgo is SIGKILLed: nothing of pgo runs) and the search of .pgo/build and .pgo/runs. The
+// killed pgo's cgroup still holds it, and the next pgo to take the lock kills it.
+TEST(Survivors, TheNextPgoKillsWhatEscapedAKilledPgoThroughItsCgroup) {
+  if (cgroup_of_pgo(::getpid()).empty()) GTEST_SKIP() << "no cgroup v2 here";
+  {
+    const fs::path probe = cgroup_of_pgo(::getpid());  // a group this test may make, as pgo does
+    std::error_code ec;
+    if (!fs::create_directory(probe, ec)) GTEST_SKIP() << "cgroup v2 is not writable here: " << ec.message();
+    fs::remove(probe, ec);
+  }
+  fs::path project = copy_example("c-cmake");
+  const std::string marker = "pgo-escaped-daemon-" + std::to_string(::getpid());
+  write_file_atomic(project / "pgo.yaml",
+                    "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc]\nworkloads:\n"
+                    "  - name: daemonizes\n    shell: true\n    run: \"cd / && (setsid sh -c 'sleep 300; : " + marker +
+                        "' &) ; sleep 120\"\n");
+  pid_t pgo = ::fork();
+  if (pgo == 0) {
+    ::execl(PGO_BINARY, PGO_BINARY, "build", "-C", project.c_str(), "--no-bench", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::vector<pid_t> daemons;
+  bool pgo_ended = false;
+  for (auto until = std::chrono::steady_clock::now() + 180s;
+       daemons.empty() && !pgo_ended && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(100ms);
+    daemons = processes_with(marker);
+    pgo_ended = ::waitpid(pgo, nullptr, WNOHANG) == pgo;
+  }
+  if (!pgo_ended) {
+    ::kill(pgo, SIGKILL);
+    ::waitpid(pgo, nullptr, 0);
+  }
+  ASSERT_FALSE(daemons.empty()) << "the training never started its daemon";
+  std::this_thread::sleep_for(200ms);
+  ASSERT_FALSE(processes_with(marker).empty()) << "the daemon died with pgo: nothing left to test";
+
+  PgoRun clean = run_pgo({"clean", "-C", project.string()});
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_NE(clean.err.find("left by a killed pgo (pid " + std::to_string(pgo) + ") in its cgroup"), std::string::npos)
+      << clean.err;
+  bool gone = false;
+  for (auto until = std::chrono::steady_clock::now() + 5s; !gone && std::chrono::steady_clock::now() < until;) {
+    gone = processes_with(marker).empty();
+    if (!gone) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(gone) << "the escaped daemon still runs\n" << clean.err;
+  for (pid_t pid : processes_with(marker)) ::kill(pid, SIGKILL);
   fs::remove_all(project.parent_path());
 }
 
