@@ -50,7 +50,7 @@ void copy_profile(const fs::path& from, const fs::path& to) {
 
 }  // namespace
 
-std::vector<ExportedProfile> export_profiles(const Config& config, const ExportOptions& options) {
+std::vector<ExportedProfile> export_profiles(const Config& config, const ProfileExportOptions& options) {
   const ProfileStore store(config.project_dir / config.store_dir);
   const fs::path out = options.out.empty() ? config.project_dir / "pgo-profiles" : fs::absolute(options.out);
   const fs::path profiles = store.root() / "profiles";

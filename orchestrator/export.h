@@ -14,7 +14,7 @@
 
 namespace pgo {
 
-struct ExportOptions {
+struct ProfileExportOptions {
   std::vector<std::string> toolchains;  // empty: every toolchain of pgo.yaml
   std::filesystem::path out;            // LLVM and GCC copies; empty: <project>/pgo-profiles
 };
@@ -28,6 +28,6 @@ struct ExportedProfile {
 // Exports every stored profile of the selected toolchains. A stored profile that cannot be
 // exported (a Go test binary's) is listed with `path` empty and `use` saying why. Throws
 // pgo::Error(kUsage) when the store holds no profile of them.
-std::vector<ExportedProfile> export_profiles(const Config& config, const ExportOptions& options);
+std::vector<ExportedProfile> export_profiles(const Config& config, const ProfileExportOptions& options);
 
 }  // namespace pgo

@@ -26,7 +26,7 @@ Action add_export_command(CLI::App& app) {
   return [cmd, args]() -> int {
     if (!*cmd) return -1;
     Config config = load_project_config(args->directory, args->config);
-    for (const ExportedProfile& e : export_profiles(config, ExportOptions{args->toolchains, args->out})) {
+    for (const ExportedProfile& e : export_profiles(config, ProfileExportOptions{args->toolchains, args->out})) {
       std::cout << e.target << " (" << e.toolchain << "): ";
       if (!e.path.empty()) std::cout << e.path.string() << "\n  ";
       std::cout << e.use << "\n";
