@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
 
   pgo::ColorMode color = pgo::ColorMode::Auto;
   pgo::cli::add_color_option(app, color);
+  pgo::cli::Verbosity verbosity;
+  pgo::cli::add_verbosity_options(app, verbosity);
   pgo::TerminalStyle style;  // decided once the command line is parsed
   std::vector<pgo::cli::Action> actions = {
       pgo::cli::add_build_command(app, style), pgo::cli::add_init_command(app),
@@ -74,6 +76,7 @@ int main(int argc, char** argv) {
   }
 
   style = pgo::TerminalStyle(pgo::use_color(color, pgo::color_environment(STDOUT_FILENO)));
+  verbosity.apply();
   pgo::become_child_subreaper();  // best effort: without it, orphans go to init as before
   pgo::enter_own_cgroup();        // best effort: only where cgroup v2 is writable
   KillDescendantsOnReturn kill_descendants_on_return;

@@ -130,7 +130,7 @@ BuildSpec parse_build(const Reader& r, const Value& v) {
   b.system = system;
   std::vector<std::string> keys = {"system", "source_dir"};
   if (system == "cmake") keys.insert(keys.end(), {"build_type", "configure_args", "targets"});
-  if (system == "cargo") keys.insert(keys.end(), {"package", "bins", "features", "profile"});
+  if (system == "cargo") keys.insert(keys.end(), {"package", "bins", "features", "profile", "cargo_args"});
   if (system == "go") keys.insert(keys.end(), {"packages"});
   if (system == "command") keys.insert(keys.end(), {"configure", "build", "artifacts", "copy_source"});
   MapView m(r, v, keys);
@@ -145,6 +145,10 @@ BuildSpec parse_build(const Reader& r, const Value& v) {
   if (const Value* f = m.find("package")) b.package = get_string(r, *f);
   if (const Value* f = m.find("features")) b.features = unique_list(r, *f, "feature");
   if (const Value* f = m.find("profile")) b.profile = get_string(r, *f);
+  if (const Value* f = m.find("cargo_args")) {
+    b.cargo_args = get_string_list(r, *f, true);
+    if (std::string why = cargo_args_problem(b.cargo_args); !why.empty()) r.fail(*f, why);
+  }
   if (const Value* f = m.find("packages")) {
     b.targets_pos = pos_of(f->mark);
     b.packages = unique_list(r, *f, "package");
@@ -436,6 +440,17 @@ Config parse_document(const Reader& r, const YAML::Node& root) {
 }
 
 }  // namespace
+
+std::string cargo_args_problem(const std::vector<std::string>& args) {
+  // pgo reads cargo's JSON messages, names the bins, the profile, the features and the jobs.
+  for (const std::string& a : args)
+    for (const char* own : {"--message-format", "--profile", "--release", "--features", "--bin", "--jobs", "-j",
+                            "--target-dir", "--manifest-path", "-p", "--package"})
+      if (a == own || a.starts_with(std::string(own) + "="))
+        return "'" + a + "' is set by pgo (build.profile, build.features, build.bins, build.package, -j); "
+               "cargo_args takes the others, such as --locked, --offline or --config";
+  return "";
+}
 
 const std::vector<std::string>& toolchains_for_system(const std::string& system) {
   static const std::vector<std::string> c_family = {"gcc", "clang"}, rust = {"rust"}, go = {"go"};

@@ -50,6 +50,7 @@ struct BuildSpec {
   std::string package;                       // -p <package>; empty: the workspace default
   std::vector<std::string> features;         // --features a,b
   std::string profile = "release";           // --profile
+  std::vector<std::string> cargo_args;       // more `cargo build` arguments (--locked, --offline); `pgo build -- ARGS`
   // go: main packages, one `go build` each (-pgo applies to every main on a command line)
   std::vector<std::string> packages;         // e.g. ["./cmd/app"]; empty: "."
   // command (make, autotools, Meson, ...)
@@ -58,6 +59,10 @@ struct BuildSpec {
   std::map<std::string, std::string> artifacts;  // target -> path relative to the build tree
   bool copy_source = true;                   // build in a fresh copy of source_dir (else out of tree)
 };
+
+// Why `cargo build` arguments given by the user clash with those pgo sets itself; "" when they
+// do not (build.cargo_args, `pgo build -- ARGS`).
+std::string cargo_args_problem(const std::vector<std::string>& args);
 
 // Which toolchains go with which build system, and which is implied when none is given.
 const std::vector<std::string>& toolchains_for_system(const std::string& system);

@@ -1,5 +1,7 @@
 #include "workloads/process.h"
 
+#include "support/activity.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -294,7 +296,13 @@ CapturedRun run_captured(ProcessRunner& runner, ProcessSpec spec, Streams stream
   for (const fs::path& f : {out, err})
     if (!f.empty()) fs::remove(f, ec);
   CapturedRun run;
-  run.result = runner.run(spec);
+  {
+    std::vector<fs::path> watched;  // for the progress line and -v (support/activity.h)
+    for (const fs::path& f : {out, err})
+      if (!f.empty() && (watched.empty() || watched.front() != f)) watched.push_back(f);
+    ActivityOutput activity(std::move(watched));
+    run.result = runner.run(spec);
+  }
   if (!out.empty()) run.out = read_file_if_present(out);
   if (!err.empty() && err != out) run.err = read_file_if_present(err);
   for (const fs::path& f : {out, err})

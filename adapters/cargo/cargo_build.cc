@@ -87,8 +87,14 @@ const cargo::Metadata& CargoBuildSystem::metadata() {
   return *metadata_;
 }
 
-void CargoBuildSystem::check_cc_crate() {
-  if (metadata().named("cc").empty()) return;
+// The cc crate in the package graph means nothing until a build unit compiles it: a feature
+// that is off (pcre2 in a search tool) keeps its C away. So this looks at what was built.
+void CargoBuildSystem::check_cc_crate(const std::vector<std::string>& built_packages) {
+  bool built = false;
+  for (const cargo::Package* cc : metadata().named("cc"))
+    built = built || std::find(built_packages.begin(), built_packages.end(), cc->id) != built_packages.end();
+  if (!built || cc_checked_) return;
+  cc_checked_ = true;
   const std::string& host = rustc_info().host;
   std::string compiler = cargo::cc_crate_compiler(current_environment(), host, host);
   std::string version;
@@ -111,7 +117,6 @@ Toolchain CargoBuildSystem::detect(const fs::path& probe_dir) {
     if (auto bad = cargo::conflicting_pgo_flag(user_rustflags_))
       throw UsageError("the project's rustflags (from " + cargo::rustflags_source(current_environment()) +
                        ") already contain '" + *bad + "'; pgo sets the PGO flags itself: remove it for `pgo build`");
-    check_cc_crate();
   }
   Toolchain tc;
   tc.name = toolchain_.name;
@@ -144,6 +149,7 @@ std::vector<std::string> CargoBuildSystem::build_command(const std::vector<std::
   if (!spec_.package.empty()) argv.insert(argv.end(), {"-p", spec_.package});
   if (!spec_.features.empty()) argv.insert(argv.end(), {"--features", join(spec_.features, ",")});
   for (const std::string& t : targets) argv.insert(argv.end(), {"--bin", t});
+  argv.insert(argv.end(), spec_.cargo_args.begin(), spec_.cargo_args.end());
   if (jobs > 0) argv.insert(argv.end(), {"-j", std::to_string(jobs)});
   return argv;
 }
@@ -211,6 +217,7 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
   }
   for (const fs::path& lib : messages.shared_libraries)
     if (fs::exists(lib, ec)) elf::add_library(built, lib);
+  check_cc_crate(messages.built_packages);
   built.log = log_file;
   built.output = messages.rendered;
   built.warnings = warnings_;

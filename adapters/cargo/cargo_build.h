@@ -47,7 +47,8 @@ class CargoBuildSystem : public BuildSystem {
   const cargo::Metadata& metadata();
   // Runs a short query in the source directory; its stdout, or pgo::BuildError.
   std::string tool_output(const std::string& what, const std::vector<std::string>& argv);
-  void check_cc_crate();
+  // Warns when a build unit compiled the cc crate with a C compiler whose LLVM is not rustc's.
+  void check_cc_crate(const std::vector<std::string>& built_packages);
 
   std::filesystem::path project_dir_;
   std::filesystem::path source_dir_;
@@ -59,6 +60,7 @@ class CargoBuildSystem : public BuildSystem {
   std::optional<std::vector<std::string>> user_flags_probed_;
   std::vector<std::string> user_rustflags_;
   std::vector<std::string> warnings_;
+  bool cc_checked_ = false;  // once per pgo run, not per build
 };
 
 }  // namespace pgo

@@ -67,6 +67,7 @@ BuildMessages parse_build_messages(std::string_view text) {
     }
     const std::string reason = json_string(j, "reason");
     if (reason == "compiler-artifact") {
+      out.built_packages.push_back(json_string(j, "package_id"));
       add_artifact(j, out);
     } else if (reason == "compiler-message") {
       add_message(j, out);

@@ -27,6 +27,7 @@ struct BuildMessages {
   bool finished = false;           // a build-finished message was seen
   bool success = false;            // its "success"
   std::vector<std::string> unparsed;  // non-JSON lines (a build script's stray output)
+  std::vector<std::string> built_packages;  // package_id of every compiler-artifact, in order
 };
 
 // Parses Cargo's stdout. Malformed or unknown lines are kept in `unparsed`; never throws.

@@ -6,6 +6,8 @@
 #include "orchestrator/cli/commands.h"
 #include "orchestrator/cli/common.h"
 #include "orchestrator/pipeline.h"
+#include "support/error.h"
+#include "support/strings.h"
 #include "workloads/config.h"
 #include "workloads/process.h"
 
@@ -24,10 +26,18 @@ struct BuildArgs {
   bool force = false;  // --force / --no-reuse
   bool reuse = false;  // --reuse: build from the stored profile when it is fresh
   std::vector<std::string> recipes;  // empty: pgo.yaml's (toolchains[].recipes, optimize.recipes), else pgo
+  std::vector<std::string> cargo_args;  // after `--`: more `cargo build` arguments
 };
 
 int run(const BuildArgs& args, const TerminalStyle& style) {
   Config config = load_project_config(args.directory, args.config);
+  if (!args.cargo_args.empty()) {
+    if (config.build.system != "cargo")
+      throw UsageError("arguments after -- (" + join(args.cargo_args, " ") + ") go to cargo build, but " +
+                       config.file.string() + " builds with build.system " + config.build.system);
+    if (std::string why = cargo_args_problem(args.cargo_args); !why.empty()) throw UsageError("-- " + why);
+    config.build.cargo_args.insert(config.build.cargo_args.end(), args.cargo_args.begin(), args.cargo_args.end());
+  }
   BuildOptions options;
   options.toolchains = args.toolchains;
   options.jobs = args.jobs;
@@ -67,9 +77,14 @@ Action add_build_command(CLI::App& app, const TerminalStyle& style) {
                   "baseline in one interleaved session and the best is kept, a more complex recipe only when it is "
                   "significantly faster than the simpler one (default: pgo.yaml's toolchains[].recipes, then "
                   "optimize.recipes, then pgo). docs/recipes.md");
+  cmd->add_option("cargo_args", args->cargo_args,
+                  "After --: more arguments for `cargo build` (--locked, --offline, --config ...), added to pgo.yaml's "
+                  "build.cargo_args")
+      ->type_name("-- ARGS");
   CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force,
-                                     "Train and benchmark again even when nothing changed since the last build "
-                                     "(by default unchanged binaries and workloads reuse the last profile and results)");
+                                     "Redo it even when its result exists: train and benchmark again although nothing "
+                                     "changed since the last build (by default unchanged binaries and workloads reuse "
+                                     "the last profile and results)");
   cmd->add_flag("--reuse", args->reuse,
                 "Build optimized straight from the stored profile when it is fresh (same toolchain, flags, sources, "
                 "workloads), skipping the instrumented build and training; regenerate it when stale")

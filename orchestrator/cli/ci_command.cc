@@ -131,7 +131,7 @@ Action add_ci_command(CLI::App& app, const TerminalStyle& style) {
   cmd->add_flag("--keep-going", args->keep_going, "Leave failing training runs out instead of stopping (exit 4)");
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
   add_metric_option(cmd, args->metric);
-  CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force, "Train and benchmark even when nothing changed");
+  CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force, "Redo it even when its result exists: train and benchmark again although nothing changed");
   cmd->add_flag("--reuse", args->reuse, "Build from the stored profile when it is fresh (see pgo build --reuse)")
       ->excludes(force);
   cmd->add_flag("--json", args->json, "Print the report as JSON on stdout");

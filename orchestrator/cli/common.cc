@@ -1,5 +1,7 @@
 #include "orchestrator/cli/common.h"
 
+#include "orchestrator/progress.h"
+
 #include <filesystem>
 
 #include "support/error.h"
@@ -41,6 +43,16 @@ void add_color_option(CLI::App& app, ColorMode& mode) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.fallthrough();  // `pgo status --color never` as well as `pgo --color never status`
 }
+
+void add_verbosity_options(CLI::App& app, Verbosity& verbosity) {
+  CLI::Option* quiet = app.add_flag("-q,--quiet", verbosity.quiet,
+                                    "Print no progress, only the result and errors (warnings stay in the report)");
+  app.add_flag("-v,--verbose", verbosity.verbose,
+               "Stream the build tools' output as they run (cmake, ninja, make, cargo, go); repeatable")
+      ->excludes(quiet);
+}
+
+void Verbosity::apply() const { Progress::set_verbosity(quiet ? -1 : verbose); }
 
 Config load_project_config(const std::string& dir, const std::string& config_file) {
   if (!fs::is_directory(dir)) throw UsageError("-C " + dir + ": no such directory");

@@ -26,6 +26,14 @@ CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric);
 // Registers the global --color auto|always|never on `app` (default auto: colour only on a
 // terminal, see use_color); accepted before or after the subcommand.
 void add_color_option(CLI::App& app, ColorMode& mode);
+// The global -q/--quiet and -v/--verbose (repeatable), before or after the command; call
+// `apply` after parsing: it hands the verbosity to Progress (-q: -1, -v: 1, -vv: 2, ...).
+struct Verbosity {
+  bool quiet = false;
+  int verbose = 0;
+  void apply() const;
+};
+void add_verbosity_options(CLI::App& app, Verbosity& verbosity);
 
 // The project's configuration as those options select it: `config_file` when not empty
 // (relative to pgo's working directory), else `dir`/pgo.yaml. Throws UsageError (exit 2)

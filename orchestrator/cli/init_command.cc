@@ -15,7 +15,7 @@ Action add_init_command(CLI::App& app) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("init", "Write a commented pgo.yaml for the project in DIR (CMake, Cargo, Go, or make / configure / Meson): it is built once in a scratch tree to find its executables and a first command line of each that runs");
   cmd->add_option("-C,--directory", args->directory, "The project directory")->type_name("DIR");
-  cmd->add_flag("--force", args->force, "Overwrite an existing pgo.yaml");
+  cmd->add_flag("--force", args->force, "Redo it even when its result exists: write pgo.yaml over an existing one");
   return [cmd, args]() -> int {
     if (!*cmd) return -1;
     std::filesystem::path written = init_project(args->directory, args->force);

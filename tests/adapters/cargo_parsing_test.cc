@@ -2,6 +2,8 @@
 // JSON build messages, cargo metadata, rustc -vV, and the cc crate's compiler choice.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "adapters/cargo/cargo_messages.h"
 #include "adapters/cargo/cargo_metadata.h"
 #include "adapters/cargo/cc_compiler.h"
@@ -36,6 +38,10 @@ TEST(CargoMessages, WorkspaceBuildGivesEveryExecutableWithItsPackage) {
   EXPECT_EQ(find_bin(m, "nonexistent"), nullptr);
   // The unused-variable warning of app is rendered for the log.
   EXPECT_NE(m.rendered.find("unused variable: `unused`"), std::string::npos) << m.rendered;
+  // Every unit built (what the cc-crate warning looks at), build scripts and libraries too.
+  EXPECT_EQ(m.built_packages.size(), 5u);
+  EXPECT_NE(std::find(m.built_packages.begin(), m.built_packages.end(), "path+file:///tmp/cargo-exp/ws/tool#0.2.0"),
+            m.built_packages.end());
 }
 
 TEST(CargoMessages, PgoWarningsAreRenderedOnePerLineForScanning) {

@@ -247,6 +247,14 @@ TEST(BadEnvironment, FileInPlaceOfTheStoreFailsAtOnce) {
   fs::remove_all(project.parent_path());
 }
 
+// Writes `dir`/filler until the 64 KiB tmpfs mounted there is full.
+void fill(const fs::path& dir) {
+  std::ofstream filler(dir / "filler", std::ios::binary);
+  std::string block(4096, 'f');
+  for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
+  }
+}
+
 // With a tiny tmpfs, filled up, as the merge directory of toolchain `tc`, `pgo build` fails
 // with exit 3 in the merge stage, naming the directory, and leaves no half-written output.
 void expect_full_disk_fails_the_merge(const fs::path& project, const std::string& tc) {
@@ -254,12 +262,7 @@ void expect_full_disk_fails_the_merge(const fs::path& project, const std::string
   fs::path merged = project / ".pgo" / "build" / tc / "merged";
   Mount full("tmpfs", merged, "tmpfs", 0, "size=64k");
   ASSERT_TRUE(full.ok()) << full.error();
-  {
-    std::ofstream filler(merged / "filler", std::ios::binary);
-    std::string block(4096, 'f');
-    for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
-    }
-  }
+  fill(merged);
   PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
   EXPECT_EQ(run.exit_code, 3) << run.err;
   EXPECT_NE(run.err.find(merged.string()), std::string::npos) << run.err;
@@ -278,12 +281,7 @@ TEST(BadEnvironment, AFullStoreFileSystemFailsAtOnceAndSaysSo) {
   {
     Mount full("tmpfs", reports, "tmpfs", 0, "size=64k");
     if (!full.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << full.error();
-    {
-      std::ofstream filler(reports / "filler", std::ios::binary);
-      std::string block(4096, 'f');
-      for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
-      }
-    }
+    fill(reports);
     PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
     EXPECT_EQ(run.exit_code, 2) << run.err;
     EXPECT_NE(run.err.find("cannot write to the profile store " + reports.string() + ": no space left on " +
@@ -304,18 +302,7 @@ TEST(BadEnvironment, TrainingThatFillsTheDiskIsCalledAFullDisk) {
   {
     Mount full("tmpfs", runs, "tmpfs", 0, "size=64k");
     if (!full.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << full.error();
-    {
-      std::ofstream filler(runs / "filler", std::ios::binary);
-      std::string block(4096, 'f');
-      for (int i = 0; i < 16 && filler.write(block.data(), block.size()); ++i) {  // 64 KiB of room left... less
-      }
-    }
-    {
-      std::ofstream filler(runs / "filler2", std::ios::binary);
-      std::string block(1024, 'f');
-      for (int i = 0; i < 40 && filler.write(block.data(), block.size()); ++i) {  // about 8 KiB left
-      }
-    }
+    fill(runs);
     PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
     EXPECT_NE(run.exit_code, 0) << run.err;
     EXPECT_NE(run.err.find("no space left on " + runs.string() + " ("), std::string::npos) << run.err;
@@ -333,12 +320,7 @@ TEST(BadEnvironment, ABuildOnAFullDiskIsCalledAFullDisk) {
   {
     Mount full("tmpfs", build, "tmpfs", 0, "size=64k");
     if (!full.ok()) GTEST_SKIP() << "cannot mount a tmpfs here: " << full.error();
-    {
-      std::ofstream filler(build / "filler", std::ios::binary);
-      std::string block(4096, 'f');
-      for (int i = 0; i < 64 && filler.write(block.data(), block.size()); ++i) {
-      }
-    }
+    fill(build);
     PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
     EXPECT_NE(run.exit_code, 0) << run.err;
     EXPECT_NE(run.err.find("no space left on " + build.string() + " ("), std::string::npos) << run.err;

@@ -100,6 +100,46 @@ TEST(ExportE2e, LlvmAndGccProfilesAreCopiedWithTheFlagsThatUseThem) {
   EXPECT_NE(none.err.find("run `pgo build` first"), std::string::npos) << none.err;
 }
 
+// -v streams the build tool's output (cmake's ninja lines here); -q prints no progress at all,
+// before or after the command; both together are refused.
+TEST(CliConventions, VerboseStreamsTheBuildToolAndQuietPrintsNoProgress) {
+  fs::path project = copy_example("c-cmake");
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc]\nworkloads:\n"
+             "  - name: fib\n    run: [\"${bin:calc}\", \"${project}/scripts/fib.calc\", \"18\"]\n");
+  PgoRun verbose = run_pgo({"build", "-C", project.string(), "--no-bench", "-v"});
+  ASSERT_EQ(verbose.exit_code, 0) << verbose.err;
+  EXPECT_NE(verbose.err.find("Building C object"), std::string::npos) << verbose.err;  // ninja, through cmake --build
+  EXPECT_NE(verbose.err.find("[gcc] build baseline"), std::string::npos) << verbose.err;
+
+  PgoRun quiet = run_pgo({"-q", "build", "-C", project.string(), "--no-bench", "--force"});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("[gcc]"), std::string::npos) << quiet.err;
+  EXPECT_NE(quiet.out.find("Profile"), std::string::npos) << quiet.out;  // the result still is printed
+
+  PgoRun both = run_pgo({"build", "-C", project.string(), "-q", "-v"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+}
+
+// Cargo's own arguments pass through: `pgo build -- --locked`, build.cargo_args; those pgo
+// sets itself are refused, and so is `--` for a project cargo does not build.
+TEST(CliConventions, ExtraCargoArgumentsPassThrough) {
+  fs::path project = copy_example("rust-cargo");
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: cargo\n  bins: [rvm]\n  cargo_args: [--offline]\n"
+             "workloads:\n  - name: fib\n    run: [\"${bin:rvm}\", \"fib\", \"18\"]\n");
+  PgoRun build = run_pgo({"build", "-C", project.string(), "--no-bench", "--", "--locked"});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  const std::string log = read_file(project / ".pgo/build/rust/optimized/pgo-build.log");
+  EXPECT_NE(log.find("--offline --locked"), std::string::npos) << log.substr(0, 1500);
+  PgoRun own = run_pgo({"build", "-C", project.string(), "--no-bench", "--", "--release"});
+  EXPECT_EQ(own.exit_code, 2);
+  EXPECT_NE(own.err.find("'--release' is set by pgo"), std::string::npos) << own.err;
+  PgoRun cmake = run_pgo({"build", "-C", copy_example("c-cmake").string(), "--no-bench", "--", "--locked"});
+  EXPECT_EQ(cmake.exit_code, 2);
+  EXPECT_NE(cmake.err.find("go to cargo build"), std::string::npos) << cmake.err;
+}
+
 TEST(InitE2eErrors, ADirectoryWithNoBuildFileIsAUsageError) {
   fs::path project = copy_example("c-cmake");
   for (const auto& e : fs::directory_iterator(project)) fs::remove_all(e.path());

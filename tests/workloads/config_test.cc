@@ -181,6 +181,18 @@ TEST(ConfigTest, CargoAndGoImplyTheirToolchain) {
   EXPECT_EQ(cargo.build.features, std::vector<std::string>{"simd"});
   EXPECT_EQ(cargo.build.profile, "bench");
   EXPECT_EQ(cargo.build.package, "app");
+  EXPECT_TRUE(cargo.build.cargo_args.empty());
+  Config args = parse_config("version: 1\nbuild:\n  system: cargo\n  cargo_args: [--locked, --config, 'x=1']\n" +
+                                 workloads, "pgo.yaml");
+  EXPECT_EQ(args.build.cargo_args, (std::vector<std::string>{"--locked", "--config", "x=1"}));
+  try {
+    parse_config("version: 1\nbuild:\n  system: cargo\n  cargo_args: [--message-format=short]\n" + workloads,
+                 "pgo.yaml");
+    ADD_FAILURE() << "a flag pgo sets itself was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("pgo.yaml:4:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'--message-format=short' is set by pgo"), std::string::npos) << e.what();
+  }
   Config go = parse_config("version: 1\nbuild:\n  system: go\n  packages: [./cmd/app]\n" + workloads, "pgo.yaml");
   ASSERT_EQ(go.toolchains.size(), 1u);
   EXPECT_EQ(go.toolchains[0].name, "go");
