@@ -1,6 +1,7 @@
 #include "orchestrator/export.h"
 
 #include "orchestrator/pipeline.h"
+#include "orchestrator/staleness.h"
 #include "orchestrator/store.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
@@ -12,21 +13,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The metadata's use flags with the stored profile's place holder replaced by `copy`.
+// The metadata's use flags with the stored profile's place holder replaced by `copy`. The
+// metadata is read as `pgo status` reads it: damaged metadata is an error naming file and key.
 std::string use_flags(const fs::path& metadata_file, const fs::path& copy) {
-  const nlohmann::json meta = nlohmann::json::parse(read_file(metadata_file));
-  std::vector<std::string> compile, link;
-  if (meta.contains("flags") && meta["flags"].contains("use")) {
-    const nlohmann::json& use = meta["flags"]["use"];
+  const nlohmann::json meta = read_profile_metadata(metadata_file);
+  const StoredJson r(metadata_file, "corrupt profile metadata", ExitCode::kCheckFailed,
+                     StoredJson::Wording::kQuotedKey);
+  std::map<std::string, std::vector<std::string>> flags;  // compile, link
+  if (const nlohmann::json* use = r.optional(meta["flags"], "flags", "use", JsonType::kObject))
     for (const char* key : {"compile", "link"})
-      if (use.contains(key) && use[key].is_array())
-        for (const auto& f : use[key]) {
-          std::string flag = f.is_string() ? f.get<std::string>() : "";
+      if (r.optional(*use, "flags.use", key, JsonType::kArray))
+        for (std::string flag : r.strings(*use, "flags.use", key)) {
           if (size_t at = flag.find("<profile>"); at != std::string::npos) flag.replace(at, 9, copy.string());
-          (std::string(key) == "compile" ? compile : link).push_back(flag);
+          flags[key].push_back(flag);
         }
-  }
-  return "compile with: " + join(compile, " ") + (link.empty() ? "" : "; link with: " + join(link, " "));
+  return "compile with: " + join(flags["compile"], " ") +
+         (flags["link"].empty() ? "" : "; link with: " + join(flags["link"], " "));
 }
 
 // The directory of the main package whose binary is `target` (build.packages; "." when none).
@@ -82,8 +84,8 @@ std::vector<ExportedProfile> export_profiles(const Config& config, const Profile
           }
         } else {
           e.path = out / (target + "." + tc + ext);
+          e.use = use_flags(metadata, e.path);  // damaged metadata stops before anything is copied
           copy_profile(stored, e.path);
-          e.use = use_flags(metadata, e.path);
           if (std::string(ext) == ".gcda.d")
             e.use += " (GCC finds each object's .gcda by its path relative to the -fprofile-prefix-path "
                      "directory: build in that directory, or give yours with the same relative object paths)";

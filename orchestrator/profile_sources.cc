@@ -22,7 +22,7 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolcha
             from_store(toolchain, request, format, optimized_recipe_flags, why_not_stored))
       return std::move(*stored);
 
-  const std::string label = family.name.empty() ? "" : " (" + family.name + ")";
+  const std::string label = family_label(family.name);
   BuildResult instrumented =
       timed(report_, progress_, tc, "build instrumented" + label, [&] { return build_system_->build(request); });
   // Libraries too: an edit in a library of the tree leaves the executables as they are.
@@ -32,14 +32,10 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolcha
     if (!options_.shard_inputs.empty()) return from_shards(format, hashes);
     reuse::TrainKey key{format.name(), toolchain.profile_version, workloads_fingerprint(config_), hashes};
     // A stale stored profile is regenerated rather than taken from the last build's training.
-    auto previous = fingerprints_.train.find(family.name);
-    std::string blocker =
-        options_.force || !why_not_stored.empty()
-            ? "reuse disabled"
-            : reuse::train_reuse_blocker(previous == fingerprints_.train.end()
-                                             ? std::nullopt
-                                             : std::optional<reuse::TrainRecord>(previous->second),
-                                         key);
+    std::optional<reuse::TrainRecord> previous;  // this family's last training
+    if (auto it = fingerprints_.train.find(family.name); it != fingerprints_.train.end()) previous = it->second;
+    std::string blocker = options_.force || !why_not_stored.empty() ? "reuse disabled"
+                                                                    : reuse::train_reuse_blocker(previous, key);
     if (blocker.empty()) return from_last_build(family.name);
     return from_training(family, instrumented, key, why_not_stored.empty() ? blocker : why_not_stored);
   }();
@@ -103,7 +99,7 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::from_shards(const ProfileFor
 // The last build's merged profile: instrumented binaries, workloads and format unchanged.
 ToolchainPipeline::ProfileSource ToolchainPipeline::from_last_build(const std::string& family) {
   const reuse::TrainRecord& t = fingerprints_.train.at(family);
-  const std::string label = family.empty() ? "" : " (" + family + ")";
+  const std::string label = family_label(family);
   ProfileSource out;
   out.origin = ProfileOrigin::Reused;
   out.reason = "instrumented binaries, training workloads and profile format unchanged";
@@ -124,7 +120,7 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::from_training(const Training
                                                                   const std::string& why_trained) {
   const std::string& tc = spec_.name;
   const ProfileFormat& format = *family.format;
-  const std::string label = family.name.empty() ? "" : " (" + family.name + ")";
+  const std::string label = family_label(family.name);
   const std::string runs = family.name.empty() ? "train" : "train-" + family.name;
   ProfileSource out;
   out.reason = why_trained;

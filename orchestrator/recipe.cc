@@ -30,6 +30,8 @@ std::string instrumented_tree(const std::string& family) {
 
 std::string family_prefix(const std::string& family) { return family.empty() ? "" : family + "-"; }
 
+std::string family_label(const std::string& family) { return family.empty() ? "" : " (" + family + ")"; }
+
 const std::vector<std::string>& known_recipes() {
   static const std::vector<std::string> recipes = {"pgo",          "pgo+lto",   "pgo+bolt",
                                                    "pgo+lto+bolt", "cspgo+lto", "cspgo+lto+bolt"};

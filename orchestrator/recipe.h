@@ -27,6 +27,8 @@ std::string stage_one_family(const Recipe& recipe);
 // raw-profiles and merged directories ("" or "<family>-").
 std::string instrumented_tree(const std::string& family);
 std::string family_prefix(const std::string& family);
+// How stages name a family's work: "" or " (<family>)", as in "train (lto)".
+std::string family_label(const std::string& family);
 
 // Parses a --recipe value. Every recipe starts with "pgo" or "cspgo" (context-sensitive
 // PGO, which comes with LTO); an unknown name is a UsageError that lists what exists.

@@ -6,7 +6,7 @@
 #include "adapters/compiler_kinds.h"
 #include "orchestrator/recipe_choice.h"
 #include "orchestrator/toolchain_pipeline.h"
-#include "support/atomic_file.h"
+#include "orchestrator/staleness.h"
 #include "support/error.h"
 #include "support/hash.h"
 #include "support/strings.h"
@@ -72,27 +72,24 @@ void ToolchainPipeline::plan_recipes(const Toolchain& toolchain) {
   // Stage 1 before the stage that builds on it.
   std::stable_sort(families_.begin(), families_.end(),
                    [](const auto& a, const auto& b) { return !a->parent && b->parent; });
-  if (recipes_.size() > 1)
-    progress_.note("[" + spec_.name + "] recipes: " +
-                   join([&] {
-                     std::vector<std::string> names;
-                     for (const RecipeBuild& b : recipes_) names.push_back(b.recipe.name);
-                     return names;
-                   }(), ", ") +
+  if (recipes_.size() > 1) {
+    std::vector<std::string> names;
+    for (const RecipeBuild& b : recipes_) names.push_back(b.recipe.name);
+    progress_.note("[" + spec_.name + "] recipes: " + join(names, ", ") +
                    " (each built and benchmarked against one baseline; the best is kept)");
+  }
 }
 
 // The recipe of the stored profile of the first target ("" when there is none or it is unreadable:
 // then nothing can be reused anyway).
 std::string ToolchainPipeline::stored_recipe() const {
+  const fs::path meta = store_.metadata_path(targets_.front(), spec_.name);
+  std::error_code ec;
+  if (!fs::is_regular_file(meta, ec)) return "";
   try {
-    const fs::path meta = store_.metadata_path(targets_.front(), spec_.name);
-    std::error_code ec;
-    if (!fs::is_regular_file(meta, ec)) return "";
-    const nlohmann::json j = nlohmann::json::parse(read_file(meta));
-    return j.contains("recipe") && j["recipe"].is_string() ? j["recipe"].get<std::string>() : "pgo";
-  } catch (const std::exception&) {
-    return "";
+    return recorded_recipe_name(read_profile_metadata(meta));
+  } catch (const Error&) {
+    return "";  // --reuse says why when it reads the store
   }
 }
 
@@ -103,7 +100,7 @@ void ToolchainPipeline::build_family(TrainingFamily& family, const Toolchain& to
   if (family.source.shard_written) return;
   family.summary = family.format->summarize(family.source.merged.output);
   if (family.summary.functions_with_counts == 0)
-    throw WorkloadError("the merged " + spec_.name + " profile" + (family.name.empty() ? "" : " (" + family.name + ")") +
+    throw WorkloadError("the merged " + spec_.name + " profile" + family_label(family.name) +
                         " has no function with a non-zero count: the training workloads did not exercise the "
                         "instrumented targets (" + join(targets_, ", ") + ")");
   // A CS stage that recorded no context-sensitive record optimized nothing beyond stage 1.

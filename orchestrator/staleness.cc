@@ -111,11 +111,17 @@ json read_profile_metadata(const fs::path& file) {
   r.each(r.field(sources, "sources", "files", JsonType::kObject), "sources.files", JsonType::kString);
   r.string(sources, "sources", "git_commit");
   r.string_or(j, "", "workloads_fingerprint", "");
+  r.string_or(j, "", "recipe", "pgo");
   r.optional(j, "", "speedup", JsonType::kNumber);
   if (const json* dependencies = r.optional(j, "", "dependencies", JsonType::kObject))
     if (const json* modules = r.optional(*dependencies, "dependencies", "modules", JsonType::kObject))
       r.each(*modules, "dependencies.modules", JsonType::kString);
   return j;
+}
+
+std::string recorded_recipe_name(const json& metadata) {
+  auto it = metadata.find("recipe");
+  return it != metadata.end() && it->is_string() ? it->get<std::string>() : "pgo";
 }
 
 std::vector<std::string> toolchain_drift(const json& metadata, const Toolchain& current) {

@@ -89,6 +89,10 @@ struct ProfileStatus {
 // unreadable or malformed JSON, another schema, or a missing or mistyped key.
 nlohmann::json read_profile_metadata(const std::filesystem::path& file);
 
+// The recipe metadata read by read_profile_metadata records ("pgo" for metadata older than
+// recipes).
+std::string recorded_recipe_name(const nlohmann::json& metadata);
+
 // "compiler version 12.2.0 -> 13.1.0" lines; empty when the toolchain that made the
 // profile (metadata "toolchain" and "profile") is the current one.
 std::vector<std::string> toolchain_drift(const nlohmann::json& metadata, const Toolchain& current);

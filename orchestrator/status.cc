@@ -196,9 +196,8 @@ class ToolchainStatus {
   // The recipe a profile was built with ("recipe" in its metadata; plain pgo before it was
   // recorded, or for a name this pgo does not know).
   static Recipe recorded_recipe(const json& meta) {
-    if (!meta.contains("recipe") || !meta["recipe"].is_string()) return Recipe{};
     try {
-      return parse_recipe(meta["recipe"].get<std::string>());
+      return parse_recipe(recorded_recipe_name(meta));
     } catch (const Error&) {
       return Recipe{};
     }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <regex>
 
 #include "support/atomic_file.h"
 #include "workloads/process.h"
@@ -94,6 +95,15 @@ TEST(ExportE2e, LlvmAndGccProfilesAreCopiedWithTheFlagsThatUseThem) {
       << exported.out;
   EXPECT_NE(exported.out.find("-fprofile-use=" + (out / "pack.gcc.gcda.d").string()), std::string::npos)
       << exported.out;
+  // Damaged metadata is named with its key, exit 1, and nothing of that profile is copied.
+  const fs::path meta = project / ".pgo/profiles/pack/clang.json";
+  write_text(meta, std::regex_replace(read_file(meta), std::regex("\"recipe\": \"pgo\""), "\"recipe\": 3"));
+  const fs::path out2 = project / "exported-again";
+  PgoRun damaged = run_pgo({"export", "-C", project.string(), "--toolchain", "clang", "--out", out2.string()});
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.err;
+  EXPECT_NE(damaged.err.find(meta.string() + ": corrupt profile metadata: key 'recipe' is number"), std::string::npos)
+      << damaged.err;
+  EXPECT_FALSE(fs::exists(out2 / "pack.clang.profdata"));
   // Nothing stored yet: said so.
   PgoRun none = run_pgo({"export", "-C", copy_example("c-cmake").string()});
   EXPECT_EQ(none.exit_code, 2);
