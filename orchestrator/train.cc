@@ -14,6 +14,7 @@
 #include "support/error.h"
 #include "support/strings.h"
 #include "workloads/bounded_output.h"
+#include "workloads/service.h"
 
 namespace pgo {
 namespace fs = std::filesystem;
@@ -50,6 +51,9 @@ RunOutcome run_one(const TrainingRun& run, const ProfileRecorder& format, Proces
     for (const auto& [name, value] : format.training_env(run.run_dir)) spec.env[name] = value;
     spec.argv = format.training_command(spec.argv, run.run_dir);
   }
+  // A server stopped by a signal it does not handle would write no profile (service.h).
+  if (spec.service)
+    if (std::optional<fs::path> library = exit_on_signal_library()) preload_library(spec.env, *library);
   BoundedOutput output({run.run_dir / "stdout", run.run_dir / "stderr"});
   spec.stdout_file = output.target(0);
   spec.stderr_file = output.target(1);

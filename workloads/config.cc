@@ -16,6 +16,7 @@
 
 #include "support/error.h"
 #include "workloads/expand.h"
+#include "workloads/config_parts.h"
 #include "workloads/yaml_reader.h"
 
 namespace fs = std::filesystem;
@@ -61,13 +62,20 @@ std::string get_project_path(const Reader& r, const Value& v) {
   return s;
 }
 
-void check_placeholders(const Reader& r, const Value& v, const std::string& text, const BuildSpec& build) {
+}  // namespace
+
+void check_placeholders(const Reader& r, const Value& v, const std::string& text, const BuildSpec& build,
+                        bool port_allowed) {
   std::vector<Placeholder> found;
   try {
     found = scan_placeholders(text);
   } catch (const Error& e) {
     r.fail(v, e.what());
   }
+  for (const Placeholder& p : found)
+    if (p.kind == Placeholder::Kind::Port && !port_allowed)
+      r.fail(v, "${port} is only for service workloads (a workload with service:), where pgo picks a free port "
+                "for each run");
   if (build.targets.empty()) return;  // the executables are known only after configuring
   for (const Placeholder& p : found)
     if (p.kind == Placeholder::Kind::Bin &&
@@ -75,6 +83,8 @@ void check_placeholders(const Reader& r, const Value& v, const std::string& text
       r.fail(v, p.text + " names target '" + p.target + "', which is not in build.targets (" +
                     join_list(build.targets) + ")" + did_you_mean(p.target, build.targets));
 }
+
+namespace {
 
 const std::vector<std::string> kSystems = {"cmake", "cargo", "go", "command"};
 
@@ -221,32 +231,50 @@ bool valid_env_name(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
+// `run:` of a plain workload: an argv, or with `shell` one /bin/sh -c line.
+std::vector<std::string> parse_run(const Reader& r, const Value& run, bool shell, const BuildSpec& build) {
+  if (shell) {
+    if (run.node.IsSequence())
+      r.fail(run, "with shell: true, run must be one string (a command line for /bin/sh -c), got a list");
+    std::string line = get_string(r, run);
+    check_placeholders(r, run, line, build);
+    return {line};
+  }
+  if (run.node.IsScalar())
+    r.fail(run, "run is a string but shell is false; write the command as a list, e.g. "
+                "[\"${bin:app}\", \"--flag\"], or set shell: true to run it with /bin/sh -c");
+  if (get_list(r, run).size() == 0) r.fail(run, "must not be empty; give the program and its arguments");
+  std::vector<std::string> argv;
+  for (size_t i = 0; i < run.node.size(); ++i) {
+    Value e = element(run, i);
+    argv.push_back(get_string(r, e, i > 0));  // arguments may be "", the program may not
+    check_placeholders(r, e, argv.back(), build);
+  }
+  return argv;
+}
+
 WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& build) {
   WorkloadSpec w;
-  MapView m(r, v, {"name", "run", "shell", "env", "cwd", "stdin", "repeat", "timeout", "weight",
-                   "compare_output", "check", "profile", "train", "bench"});
+  MapView m(r, v, {"name", "run", "service", "shell", "env", "cwd", "stdin", "repeat", "timeout", "weight",
+                   "compare_output", "check", "profile", "train", "bench", "metric"});
   w.pos = pos_of(v.mark);
   const Value& name = m.require("name");
   w.name = get_string(r, name);
   if (!valid_name(w.name))
     r.fail(name, "invalid workload name '" + w.name + "'; use letters, digits, '_', '.' and '-'");
-  if (const Value* f = m.find("shell")) w.shell = get_bool(r, *f);
-  const Value& run = m.require("run");
-  if (w.shell) {
-    if (run.node.IsSequence())
-      r.fail(run, "with shell: true, run must be one string (a command line for /bin/sh -c), got a list");
-    w.run = {get_string(r, run)};
-    check_placeholders(r, run, w.run[0], build);
-  } else {
-    if (run.node.IsScalar())
-      r.fail(run, "run is a string but shell is false; write the command as a list, e.g. "
-                  "[\"${bin:app}\", \"--flag\"], or set shell: true to run it with /bin/sh -c");
-    if (get_list(r, run).size() == 0) r.fail(run, "must not be empty; give the program and its arguments");
-    for (size_t i = 0; i < run.node.size(); ++i) {
-      Value e = element(run, i);
-      w.run.push_back(get_string(r, e, i > 0));  // arguments may be "", the program may not
-      check_placeholders(r, e, w.run.back(), build);
-    }
+  const Value* service = m.find("service");
+  if (service) {
+    if (const Value* f = m.find("run"))
+      r.fail(*f, "a service workload gives its server's command as service.run; leave run out");
+    if (const Value* f = m.find("shell"))
+      r.fail(*f, "not for a service workload: a string service.run is a /bin/sh -c line, a list an argv");
+    if (const Value* f = m.find("stdin")) r.fail(*f, "a service reads no standard input; leave stdin out");
+    w.service = parse_service(r, *service, build, w);
+  }
+  const bool port_allowed = service != nullptr;
+  if (!service) {
+    if (const Value* f = m.find("shell")) w.shell = get_bool(r, *f);
+    w.run = parse_run(r, m.require("run"), w.shell, build);
   }
   if (const Value* f = m.find("env")) {
     MapView env(r, *f, {});
@@ -254,7 +282,7 @@ WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& bu
       if (!valid_env_name(key))
         r.fail(val.key, val.path, "invalid environment variable name '" + key + "'; use letters, digits and '_'");
       w.env[key] = get_string(r, val, true);
-      check_placeholders(r, val, w.env[key], build);
+      check_placeholders(r, val, w.env[key], build, port_allowed);
     }
   }
   if (const Value* f = m.find("cwd")) {
@@ -308,6 +336,7 @@ WorkloadSpec parse_workload(const Reader& r, const Value& v, const BuildSpec& bu
                  "let the program write it through ${run_dir}, e.g. -test.cpuprofile=${run_dir}/cpu.pprof "
                  "with profile: cpu.pprof");
   }
+  if (const Value* f = m.find("metric")) w.metric = parse_output_metric(r, *f);
   if (const Value* f = m.find("train")) w.train = get_bool(r, *f);
   if (const Value* f = m.find("bench")) w.bench = get_bool(r, *f);
   if (w.timeout.count() <= 0) r.fail(m.require("timeout"), "must be at least 1ms");

@@ -67,6 +67,37 @@ std::string cargo_args_problem(const std::vector<std::string>& args);
 // Which toolchains go with which build system, and which is implied when none is given.
 const std::vector<std::string>& toolchains_for_system(const std::string& system);
 
+// `service:` of a workload (docs/services.md): the workload's run is a server that pgo starts,
+// waits for, loads with client commands, and stops; workloads/service.h runs it.
+struct ReadyCheck {
+  enum class Kind { Tcp, Http, File, Output };
+  Kind kind = Kind::Tcp;
+  std::string target = "${port}";  // a port, a URL, a path (relative: to the cwd), or a regex
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+};
+
+struct LoadCommand {
+  std::vector<std::string> argv;  // with shell: {the line}
+  bool shell = false;
+  int repeat = 1;
+};
+
+struct ServiceSpec {
+  ReadyCheck ready;
+  std::vector<LoadCommand> load;  // at least one
+  bool parallel = false;          // every client (and repeat) at once, else one after another
+  int stop_signal = 15;           // SIGTERM
+  std::chrono::milliseconds stop_grace{std::chrono::seconds(10)};  // then SIGKILL of the group
+};
+
+// `metric: {regex, better}`: the benchmark measures a number the workload prints on stdout
+// (the first group of the regex) instead of its wall time.
+struct OutputMetric {
+  std::string regex;
+  bool higher_is_better = true;
+  SourcePos pos;
+};
+
 struct WorkloadSpec {
   std::string name;
   std::vector<std::string> run;              // argv before ${...} expansion
@@ -88,6 +119,9 @@ struct WorkloadSpec {
   // A profile the program writes itself, relative to the run directory (e.g. "cpu.pprof"
   // for -test.cpuprofile=${run_dir}/cpu.pprof); empty: the toolchain's own collection.
   std::string profile;
+  // Set: `run` is the service's server (service.run in pgo.yaml), started, loaded and stopped.
+  std::optional<ServiceSpec> service;
+  std::optional<OutputMetric> metric;
   SourcePos pos;
   // Where cwd and stdin were given ("workloads[2].cwd" at line:column), for check_workload_paths.
   std::string cwd_key, stdin_key;

@@ -6,7 +6,9 @@
 namespace pgo {
 namespace {
 
-const char* kKnown = "known placeholders: ${bin:<target>}, ${project}, ${run_dir}, and $$ for a literal '$'";
+const char* kKnown =
+    "known placeholders: ${bin:<target>}, ${project}, ${run_dir}, ${port} (service workloads), and $$ for a "
+    "literal '$'";
 
 std::string known_targets(const ExpandContext& ctx) {
   if (ctx.bins.empty()) return "known targets: (none)";
@@ -58,6 +60,8 @@ std::vector<Placeholder> scan_placeholders(std::string_view text) {
       p.kind = Placeholder::Kind::Project;
     } else if (name == "run_dir") {
       p.kind = Placeholder::Kind::RunDir;
+    } else if (name == "port") {
+      p.kind = Placeholder::Kind::Port;
     } else if (name.starts_with("bin:")) {
       p.kind = Placeholder::Kind::Bin;
       p.target = name.substr(4);
@@ -65,7 +69,7 @@ std::vector<Placeholder> scan_placeholders(std::string_view text) {
     } else if (name == "bin") {
       throw UsageError("'${bin}' needs a target name, e.g. ${bin:app}");
     } else {
-      std::string near = nearest_match(name, {"project", "run_dir"});
+      std::string near = nearest_match(name, {"project", "run_dir", "port"});
       throw UsageError("unknown placeholder '" + p.text + "'" +
                        (near.empty() ? "" : " (did you mean '${" + near + "}'?)") + "; " + kKnown);
     }
@@ -99,6 +103,9 @@ std::string expand(std::string_view text, const ExpandContext& ctx, std::string_
         if (ctx.run_dir.empty()) fail(where, "'${run_dir}' is only available while a workload runs");
         out += ctx.run_dir.string();
         break;
+      case Placeholder::Kind::Port:
+        out += kPortPlaceholder;  // chosen when the service starts (service.h)
+        break;
       case Placeholder::Kind::Bin: {
         auto it = ctx.bins.find(p.target);
         if (it == ctx.bins.end()) {
@@ -131,12 +138,49 @@ std::map<std::string, std::string> expand_env(const std::map<std::string, std::s
   return out;
 }
 
+std::string substitute_port(std::string text, const std::string& port) {
+  for (size_t at = text.find(kPortPlaceholder); at != std::string::npos;
+       at = text.find(kPortPlaceholder, at + port.size()))
+    text.replace(at, kPortPlaceholder.size(), port);
+  return text;
+}
+
 WorkloadSpec expand_workload(const WorkloadSpec& workload, const ExpandContext& ctx) {
   WorkloadSpec out = workload;
   std::string where = "workload '" + workload.name + "': ";
-  out.run = expand_argv(workload.run, ctx, where + "run");
+  out.run = expand_argv(workload.run, ctx, where + (workload.service ? "service.run" : "run"));
   out.env = expand_env(workload.env, ctx, where + "env");
+  if (out.service) {
+    for (size_t i = 0; i < out.service->load.size(); ++i)
+      out.service->load[i].argv =
+          expand_argv(workload.service->load[i].argv, ctx, where + "service.load[" + std::to_string(i) + "]");
+    out.service->ready.target = expand(workload.service->ready.target, ctx, where + "service.ready");
+  }
   return out;
+}
+
+namespace {
+
+// Every text of a workload that may hold placeholders: run, env values, the service's load
+// commands and readiness target.
+template <typename Visit>
+void for_each_command_text(const WorkloadSpec& workload, Visit visit) {
+  for (const std::string& arg : workload.run) visit(arg);
+  for (const auto& [key, value] : workload.env) visit(value);
+  if (!workload.service) return;
+  for (const LoadCommand& load : workload.service->load)
+    for (const std::string& arg : load.argv) visit(arg);
+  visit(workload.service->ready.target);
+}
+
+}  // namespace
+
+bool uses_port(const WorkloadSpec& workload) {
+  bool found = false;
+  for_each_command_text(workload, [&](const std::string& text) {
+    for (const Placeholder& p : scan_placeholders(text)) found = found || p.kind == Placeholder::Kind::Port;
+  });
+  return found;
 }
 
 std::set<std::string> referenced_targets(const WorkloadSpec& workload) {
@@ -145,8 +189,7 @@ std::set<std::string> referenced_targets(const WorkloadSpec& workload) {
     for (const Placeholder& p : scan_placeholders(text))
       if (p.kind == Placeholder::Kind::Bin) out.insert(p.target);
   };
-  for (const std::string& arg : workload.run) collect(arg);
-  for (const auto& [key, value] : workload.env) collect(value);
+  for_each_command_text(workload, collect);
   return out;
 }
 

@@ -3,6 +3,8 @@
 //   ${bin:<target>}  absolute path of the built executable of <target>
 //   ${project}       the project directory (where pgo.yaml is)
 //   ${run_dir}       the directory of the current run (only while running a workload)
+//   ${port}          a free TCP port, chosen for each run of a service workload (service.h);
+//                    expand() keeps it as written, the service runner replaces it
 //   $$               a literal '$'
 //
 // Any other '$' is kept as written, so a shell line can still use $HOME; "${" always
@@ -27,7 +29,7 @@ struct ExpandContext {
 };
 
 struct Placeholder {
-  enum class Kind { Bin, Project, RunDir, Dollar };
+  enum class Kind { Bin, Project, RunDir, Port, Dollar };
   Kind kind = Kind::Dollar;
   std::string target;  // Kind::Bin only
   std::string text;    // as written: "${bin:calc}", "$$"
@@ -51,10 +53,18 @@ std::vector<std::string> expand_argv(const std::vector<std::string>& argv, const
 std::map<std::string, std::string> expand_env(const std::map<std::string, std::string>& env,
                                               const ExpandContext& ctx, std::string_view where);
 
-// A copy of `workload` with `run` and `env` expanded; messages name the workload.
+// The text of the ${port} placeholder, and `text` with every one of them replaced by `port`.
+inline constexpr std::string_view kPortPlaceholder = "${port}";
+std::string substitute_port(std::string text, const std::string& port);
+
+// A copy of `workload` with `run`, `env` and its service's load commands and readiness check
+// expanded (${port} kept for the run); messages name the workload.
 WorkloadSpec expand_workload(const WorkloadSpec& workload, const ExpandContext& ctx);
 
-// The targets a workload names through ${bin:...} in run or env (to build only those,
+// Whether the workload's commands, env or readiness check use ${port}.
+bool uses_port(const WorkloadSpec& workload);
+
+// The targets a workload names through ${bin:...} in run, env or its service's load commands (to build only those,
 // or to check them against the project's executables before building).
 std::set<std::string> referenced_targets(const WorkloadSpec& workload);
 

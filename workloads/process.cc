@@ -27,6 +27,7 @@
 #include "support/strings.h"
 #include "workloads/descendants.h"
 #include "workloads/process_table.h"
+#include "workloads/service.h"
 
 namespace bp = boost::process;
 
@@ -102,7 +103,9 @@ std::string signal_name(int sig) {
 
 std::string ProcessResult::describe() const {
   std::ostringstream out;
-  if (spawn_failed) {
+  if (!failure.empty()) {
+    out << failure;
+  } else if (spawn_failed) {
     out << "could not start: " << spawn_error;
   } else if (timed_out) {
     out << "timed out after " << format_duration(wall_s) << " (process group killed)";
@@ -173,6 +176,7 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
     return result;
   }
   throw_if_interrupted();
+  if (spec.service) return run_service(*this, spec);
   auto exe = find_program(spec.argv[0]);
   if (!exe) {
     result.spawn_failed = true;
@@ -239,6 +243,7 @@ ProcessResult SystemProcessRunner::run(const ProcessSpec& spec) {
   starting.unlock();
   // A signal that came between the check above and register_group missed this child.
   if (interrupted()) ::kill(-pid, SIGKILL);
+  if (spec.on_start) spec.on_start(pid);
 
   int pidfd = pidfd_open(pid);
   long timeout_ms = spec.timeout.count() > 0 ? static_cast<long>(spec.timeout.count()) : -1;

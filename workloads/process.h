@@ -5,14 +5,20 @@
 // shell unless the caller puts "/bin/sh -c" in argv itself.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace pgo {
+
+struct ServiceRun;  // workloads/service.h
 
 struct ProcessSpec {
   std::vector<std::string> argv;                // argv[0] is looked up in PATH if it has no '/'
@@ -24,6 +30,11 @@ struct ProcessSpec {
   std::filesystem::path stderr_file;            // empty: discarded; may equal stdout_file
   std::chrono::milliseconds timeout{0};         // 0: no limit
   std::chrono::milliseconds kill_grace{2000};   // SIGTERM to SIGKILL escalation delay
+  // Set: argv is a server that SystemProcessRunner starts, waits for, loads with clients and
+  // stops (workloads/service.h); the result then times the clients. Empty: a plain run.
+  std::shared_ptr<const ServiceRun> service;
+  // Called with the child's pid (its process group) once it runs and is tracked.
+  std::function<void(pid_t)> on_start;
 };
 
 struct ProcessResult {
@@ -32,11 +43,17 @@ struct ProcessResult {
   bool timed_out = false;
   bool spawn_failed = false;
   std::string spawn_error;
+  // What went wrong beyond an exit status (a service that never became ready, a client that
+  // failed); non-empty makes the run failed and is what describe() says.
+  std::string failure;
   double wall_s = 0, user_s = 0, sys_s = 0;
   long max_rss_kb = 0;
 
-  bool ok() const { return !spawn_failed && !timed_out && signal == 0 && exit_code == 0; }
+  bool ok() const { return !spawn_failed && !timed_out && signal == 0 && exit_code == 0 && failure.empty(); }
   double cpu_s() const { return user_s + sys_s; }
+  // It did not end with an exit status of its own: it could not start, timed out, was killed
+  // by a signal, or failed as a service (`failure`).
+  bool ended_abnormally() const { return spawn_failed || timed_out || signal != 0 || !failure.empty(); }
   // "exit status 2", "killed by signal 11 (SIGSEGV)", "timed out after 5.0 s", ...
   std::string describe() const;
 };

@@ -9,6 +9,7 @@
 #include "support/atomic_file.h"
 #include "support/strings.h"
 #include "workloads/bounded_output.h"
+#include "workloads/service.h"
 
 namespace pgo::bench {
 namespace fs = std::filesystem;
@@ -149,6 +150,12 @@ ProcessSpec counted_process(Counter counter, const ProcessSpec& spec, const fs::
     if (cachegrind) wrapped.argv.push_back("--cache-sim=no");
     wrapped.argv.push_back("--");
     if (spec.timeout.count() > 0) wrapped.timeout = spec.timeout * 50;
+    if (spec.service) {  // the server runs on the simulated CPU: slower to start and to stop
+      auto service = std::make_shared<ServiceRun>(*spec.service);
+      service->spec.ready.timeout *= 20;
+      service->spec.stop_grace *= 10;
+      wrapped.service = service;
+    }
   }
   wrapped.argv.insert(wrapped.argv.end(), spec.argv.begin(), spec.argv.end());
   return wrapped;
@@ -249,7 +256,7 @@ std::vector<InstructionResult> count_variants(ProcessRunner& runner, Counter cou
       ProcessResult r = runner.run(spec);
       output.finish();
       const std::string command = "; command: " + shell_quote_for_display(spec.argv);
-      if (r.spawn_failed || r.timed_out || r.signal != 0) { fail(r.describe() + command); continue; }
+      if (r.ended_abnormally()) { fail(r.describe() + command); continue; }
       if (!ref_exit) ref_exit = r.exit_code;
       if (r.exit_code != 0 && *ref_exit == 0) { fail(r.describe() + " (the baseline exits 0)" + command); continue; }
       std::optional<uint64_t> count = read_count(counter, prefix);

@@ -93,7 +93,7 @@ class VariantBench {
     for (size_t who : order) {
       throw_if_interrupted();
       r[who] = s_.compare_output ? run_bounded(who, out[who]) : runner_.run(v_[who].run);
-      if (r[who].spawn_failed || r[who].timed_out || r[who].signal != 0) {
+      if (r[who].ended_abnormally()) {
         clean = false;
         fail(who, timed, index, r[who].describe());
       } else if (v_[who].check && !run_check(who, r[who], timed, index)) {

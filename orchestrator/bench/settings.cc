@@ -3,6 +3,7 @@
 #include "orchestrator/bench/output_check.h"
 #include "support/strings.h"
 #include "workloads/expand.h"
+#include "workloads/service.h"
 
 namespace pgo::bench {
 
@@ -31,6 +32,7 @@ ProcessSpec workload_process(const Config& config, const WorkloadSpec& workload,
   spec.cwd = expanded.cwd.empty() ? config.project_dir : config.project_dir / expanded.cwd;
   if (!expanded.stdin_file.empty()) spec.stdin_file = config.project_dir / expanded.stdin_file;
   spec.timeout = expanded.timeout;
+  if (expanded.service) spec.service = std::make_shared<const ServiceRun>(ServiceRun{*expanded.service, expanded.env});
   return spec;
 }
 
