@@ -1,0 +1,341 @@
+// Service workloads end to end (issue 16): `pgo build` on copies of examples/c-server (gcc,
+// clang) and examples/go-server with the real toolchains. The servers are started on a port
+// pgo picks, made ready, loaded by their clients and stopped with SIGTERM; kvserver has no
+// SIGTERM handler, so its profile exists only through pgo's exit-on-signal preload. After
+// every pgo run nothing that pgo started may still run or listen.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "support/atomic_file.h"
+#include "tests/e2e/e2e_support.h"
+#include "workloads/process.h"
+#include "workloads/process_table.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace pgo::e2e {
+namespace {
+
+// Short loads: a run takes ~0.1-0.3 s, so both toolchains train and bench in a few minutes.
+constexpr const char* kCServerConfig = R"(version: 1
+build:
+  system: cmake
+  targets: [kvserver, kvload]
+toolchains: [gcc, clang]
+workloads:
+  - name: read-heavy
+    service:
+      run: ["${bin:kvserver}", "--port", "${port}"]
+      ready:
+        tcp: ${port}
+        timeout: 20s
+      load:
+        - ["${bin:kvload}", "--port", "${port}", "--fill", "--mix", "read", "--requests", "100000", "--seed", "1"]
+      stop: {signal: SIGTERM, grace: 10s}
+    timeout: 2m
+  - name: write-heavy
+    service:
+      run: ["${bin:kvserver}", "--port", "${port}"]
+      load:
+        - {run: ["${bin:kvload}", "--port", "${port}", "--mix", "write", "--requests", "40000", "--seed", "2"], repeat: 2}
+    timeout: 2m
+bench:
+  warmup: 0
+  min_runs: 3
+  max_runs: 6
+  time_budget: 10s
+)";
+
+constexpr const char* kGoServerConfig = R"(version: 1
+build:
+  system: go
+  packages: ["./cmd/server", "./cmd/load"]
+workloads:
+  - name: shop-mixed
+    service:
+      run: ["${bin:server}", "-port", "${port}"]
+      ready:
+        http: "http://127.0.0.1:${port}/healthz"
+        timeout: 30s
+      load:
+        - ["${bin:load}", "-port", "${port}", "-requests", "1500", "-mix", "mixed", "-seed", "1"]
+    timeout: 2m
+bench:
+  warmup: 0
+  min_runs: 3
+  max_runs: 6
+  time_budget: 15s
+)";
+
+struct TrackedRun : PgoRun {
+  pid_t pid = 0;  // pgo's pid: the prefix of the PGO_RUN marker of everything it started
+};
+
+// `pgo args...` started by the test itself, so that its pid (and so its run marker) is known.
+TrackedRun run_pgo_tracked(const std::vector<std::string>& args) {
+  fs::path dir = scratch_dir("out");
+  TrackedRun run;
+  run.pid = ::fork();
+  if (run.pid == 0) {
+    int out = ::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+    std::vector<char*> argv = {const_cast<char*>(PGO_BINARY)};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(PGO_BINARY, argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(run.pid, &status, 0);
+  run.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  run.out = read_file(dir / "stdout");
+  run.err = read_file(dir / "stderr");
+  fs::remove_all(dir);
+  return run;
+}
+
+// "name (pid N)" of each running process that `pgo_pid` started (its PGO_RUN marker names
+// it) or that runs from / works in `project` (a server that cleared its environment).
+std::vector<std::string> processes_left_by(pid_t pgo_pid, const fs::path& project, std::vector<pid_t>* pids) {
+  std::set<pid_t> found;
+  for (const ProcessEntry& p : read_process_table()) {
+    if (!p.running() || p.pid == ::getpid()) continue;
+    std::optional<std::string> marker = read_environment_variable("/proc", p.pid, kRunMarkerVariable);
+    if (marker && pgo_pid_of_run_marker(*marker) == pgo_pid) found.insert(p.pid);
+  }
+  for (const TreeWorker& w : find_processes_working_in("/proc", {fs::canonical(project)}, ::getpid()))
+    found.insert(w.pid);
+  std::vector<std::string> names;
+  for (const ProcessEntry& p : read_process_table())
+    if (found.count(p.pid) && p.running()) {
+      names.push_back(p.comm + " (pid " + std::to_string(p.pid) + ")");
+      if (pids) pids->push_back(p.pid);
+    }
+  return names;
+}
+
+// The inodes of the TCP sockets in LISTEN state (/proc/net/tcp and tcp6, state 0A).
+std::set<std::string> listening_socket_inodes() {
+  std::set<std::string> inodes;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+      if (state == "0A") inodes.insert(inode);
+    }
+  }
+  return inodes;
+}
+
+// "name (pid N) listens" for each process whose executable is inside `project` (the built
+// servers live in .pgo/build) and holds a listening socket.
+std::vector<std::string> listeners_from(const fs::path& project) {
+  const std::set<std::string> listening = listening_socket_inodes();
+  const std::string root = fs::canonical(project).string() + "/";
+  std::vector<std::string> out;
+  for (const ProcessEntry& p : read_process_table()) {
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/" + std::to_string(p.pid) + "/exe", ec);
+    if (ec || !exe.string().starts_with(root)) continue;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(p.pid) + "/fd", ec)) {
+      std::string target = fs::read_symlink(fd.path(), ec).string();  // "socket:[12345]"
+      if (!ec && target.starts_with("socket:[") &&
+          listening.count(target.substr(8, target.size() - 9)))
+        out.push_back(p.comm + " (pid " + std::to_string(p.pid) + ") listens");
+    }
+  }
+  return out;
+}
+
+// Nothing of `run` survives it: no process it started, none listening; survivors are killed
+// so that one failing test does not hold ports for the next.
+void expect_nothing_left_behind(const TrackedRun& run, const fs::path& project) {
+  std::vector<pid_t> pids;
+  std::vector<std::string> left = processes_left_by(run.pid, project, &pids);
+  std::vector<std::string> listeners = listeners_from(project);
+  left.insert(left.end(), listeners.begin(), listeners.end());
+  EXPECT_TRUE(left.empty()) << "left behind by pgo (pid " << run.pid << "): " << ::testing::PrintToString(left)
+                            << "\n" << run.err;
+  for (pid_t pid : pids) ::kill(pid, SIGKILL);
+}
+
+// Output of a tool run to completion (stdout and stderr together); "" when it fails.
+std::string tool_output(const std::vector<std::string>& argv) {
+  fs::path out = scratch_dir("tool") / "out";
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.stdout_file = out;
+  spec.stderr_file = out;
+  spec.timeout = std::chrono::minutes(2);
+  SystemProcessRunner runner;
+  ProcessResult r = runner.run(spec);
+  std::string text = read_file_if_present(out);
+  fs::remove_all(out.parent_path());
+  EXPECT_TRUE(r.ok()) << ::testing::PrintToString(argv) << ": " << r.describe() << "\n" << text;
+  return r.ok() ? text : "";
+}
+
+const json* profile_of(const json& report, const std::string& toolchain, const std::string& target) {
+  for (const json& p : report["profiles"])
+    if (p["toolchain"] == toolchain && p["target"] == target) return &p;
+  return nullptr;
+}
+
+// The report of a service build: a profile with counts for `server` per toolchain, no
+// training failure, and every benchmarked workload measured with equal client outputs.
+void expect_trained_and_measured(const json& report, const std::vector<std::string>& toolchains,
+                                 const std::string& server, const std::set<std::string>& workloads) {
+  EXPECT_TRUE(report["training_failures"].empty()) << report["training_failures"].dump(2);
+  for (const std::string& tc : toolchains) {
+    SCOPED_TRACE(tc);
+    const json* p = profile_of(report, tc, server);
+    ASSERT_NE(p, nullptr) << report["profiles"].dump(2);
+    EXPECT_GT((*p)["profile"]["functions_with_counts"].get<int>(), 0) << p->dump(2);
+    EXPECT_GT((*p)["profile"]["total_count"].get<int64_t>(), 0) << p->dump(2);
+    EXPECT_TRUE((*p)["profile"]["optimized_binary_differs"].get<bool>()) << p->dump(2);
+    std::set<std::string> measured;
+    for (const json& r : report["results"]) {
+      if (r["toolchain"] != tc) continue;
+      measured.insert(r["workload"].get<std::string>());
+      expect_measured_result(r, 3);
+      EXPECT_TRUE(r["speedup"].is_number()) << r.dump(2);
+      std::cerr << "[service] " << tc << " " << r["workload"].get<std::string>() << " (" << r["metric"] << "): speedup "
+                << r["speedup"] << " CI " << r["speedup_ci95"] << " verdict " << r["verdict"] << "\n";
+    }
+    EXPECT_EQ(measured, workloads);
+  }
+}
+
+fs::path c_server_project() {
+  fs::path project = copy_example("c-server");
+  write_text(project / "pgo.yaml", kCServerConfig);
+  return project;
+}
+
+TEST(ServiceE2e, CServerWithGccAndClang) {
+  fs::path project = c_server_project();
+  TrackedRun run = run_pgo_tracked({"build", "-C", project.string()});
+  expect_nothing_left_behind(run, project);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  expect_trained_and_measured(report, {"gcc", "clang"}, "kvserver", {"read-heavy", "write-heavy"});
+  // The terminal report shows the service workloads like any other.
+  EXPECT_NE(run.out.find("read-heavy"), std::string::npos) << run.out;
+  fs::remove_all(project.parent_path());
+}
+
+// The server runs under the instruction counter; the clients are not counted.
+TEST(ServiceE2e, CServerWithTheInstructionMetric) {
+  fs::path project = copy_example("c-server");
+  write_text(project / "pgo.yaml", kCServerConfig);
+  replace_once(project / "pgo.yaml", "toolchains: [gcc, clang]", "toolchains: [clang]");
+  replace_once(project / "pgo.yaml", "\"--requests\", \"100000\"", "\"--requests\", \"20000\"");
+  replace_once(project / "pgo.yaml", "\"--requests\", \"40000\"", "\"--requests\", \"10000\"");
+  TrackedRun run = run_pgo_tracked({"build", "-C", project.string(), "--metric", "both"});
+  expect_nothing_left_behind(run, project);
+  if (run.exit_code == 2 && run.err.find("no instruction counter works here") != std::string::npos)
+    GTEST_SKIP() << "no instruction counter: " << run.err;
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  std::map<std::string, int> per_metric;
+  for (const json& r : report["results"]) {
+    per_metric[r["metric"].get<std::string>()]++;
+    expect_measured_result(r, 3);
+    EXPECT_TRUE(r["speedup"].is_number()) << r.dump(2);
+    std::cerr << "[service] clang " << r["workload"].get<std::string>() << " (" << r["metric"] << "): speedup "
+              << r["speedup"] << " CI " << r["speedup_ci95"] << " verdict " << r["verdict"] << "\n";
+  }
+  EXPECT_EQ(per_metric["wall_time"], 2) << report["results"].dump(2);
+  EXPECT_EQ(per_metric["instructions"], 2) << report["results"].dump(2);
+  fs::remove_all(project.parent_path());
+}
+
+// Whether a "Block counts: [5000, 5, 0]" line of `llvm-profdata show --counts` has a count.
+bool has_nonzero_count(const std::string& text) {
+  std::smatch m;
+  std::string rest = text;
+  while (std::regex_search(rest, m, std::regex("Block counts: \\[([0-9, ]*)\\]"))) {
+    if (std::regex_search(m[1].str(), std::regex("[1-9]"))) return true;
+    rest = m.suffix();
+  }
+  return false;
+}
+
+// kvserver ends on SIGTERM, for which it has no handler: the training's profile still holds
+// the request handler's counts (clang: read from the stored .profdata; gcc: the stored .gcda
+// of protocol.c ran once and counted the hot loops).
+TEST(ServiceE2e, SigtermWithoutAHandlerKeepsTheWholeProfile) {
+  fs::path project = c_server_project();
+  TrackedRun run = run_pgo_tracked({"build", "-C", project.string(), "--no-bench"});
+  expect_nothing_left_behind(run, project);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  const fs::path profiles = project / ".pgo" / "profiles" / "kvserver";
+
+  std::string clang = tool_output({"llvm-profdata-22", "show", "--counts", "--function=execute_request_line",
+                                   (profiles / "clang.profdata").string()});
+  EXPECT_NE(clang.find("execute_request_line"), std::string::npos) << clang;
+  EXPECT_TRUE(has_nonzero_count(clang)) << clang;
+  std::string handlers = tool_output({"llvm-profdata-22", "show", "--counts", "--function=tokenize_line",
+                                      (profiles / "clang.profdata").string()});
+  EXPECT_TRUE(has_nonzero_count(handlers)) << handlers;
+
+  fs::path protocol_gcda;
+  for (const auto& e : fs::recursive_directory_iterator(profiles / "gcc.gcda.d"))
+    if (e.path().filename().string().ends_with("protocol.c.gcda")) protocol_gcda = e.path();
+  ASSERT_FALSE(protocol_gcda.empty()) << "no .gcda of protocol.c under " << profiles / "gcc.gcda.d";
+  std::string gcc = tool_output({"gcov-dump", "-l", protocol_gcda.string()});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(gcc, m, std::regex("runs=([0-9]+), sum_max=([0-9]+)"))) << gcc;
+  EXPECT_GE(std::stoll(m[1]), 1) << gcc;
+  EXPECT_GT(std::stoll(m[2]), 1000) << gcc;  // a request loop, not start-up code
+  fs::remove_all(project.parent_path());
+}
+
+// A server that exits before it is ready is a failed workload, reported with its output.
+TEST(ServiceE2e, AServerThatNeverGetsReadyFailsWithItsOutput) {
+  fs::path project = c_server_project();
+  replace_once(project / "pgo.yaml", "run: [\"${bin:kvserver}\", \"--port\", \"${port}\"]\n      ready:",
+               "run: [\"${bin:kvserver}\", \"--port\", \"${port}\", \"--no-such-flag\"]\n      ready:");
+  TrackedRun run = run_pgo_tracked({"build", "-C", project.string(), "--toolchain", "gcc", "--no-bench"});
+  expect_nothing_left_behind(run, project);
+  EXPECT_NE(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("kvserver: unknown argument --no-such-flag"), std::string::npos) << run.err;
+  fs::remove_all(project.parent_path());
+}
+
+TEST(ServiceE2e, GoServer) {
+  fs::path project = copy_example("go-server");
+  write_text(project / "pgo.yaml", kGoServerConfig);
+  TrackedRun run = run_pgo_tracked({"build", "-C", project.string()});
+  expect_nothing_left_behind(run, project);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
+  expect_trained_and_measured(report, {"go"}, "server", {"shop-mixed"});
+  // The CPU samples are the server's own request handling.
+  const json* p = profile_of(report, "go", "server");
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE((*p)["profile"]["hottest"].dump().find("example.com/go-server/shop."), std::string::npos) << p->dump(2);
+  // The optimized server was built with the profile.
+  json manifest = read_json(project / ".pgo" / "build" / "go" / "manifest.json");
+  const std::string server = manifest["builds"]["optimized"]["executables"]["server"].get<std::string>();
+  EXPECT_NE(tool_output({"go", "version", "-m", server}).find("\tbuild\t-pgo="), std::string::npos);
+  fs::remove_all(project.parent_path());
+}
+
+}  // namespace
+}  // namespace pgo::e2e
