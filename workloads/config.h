@@ -93,8 +93,9 @@ struct ServiceSpec {
 // `metric: {regex, better}`: the benchmark measures a number the workload prints on stdout
 // (the first group of the regex) instead of its wall time.
 struct OutputMetric {
-  std::string regex;
+  std::string regex;        // searched in the run's stdout, then its stderr
   bool higher_is_better = true;
+  std::string name = "figure";  // what the number is, for reports ("requests/s")
   SourcePos pos;
 };
 

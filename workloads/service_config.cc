@@ -135,7 +135,8 @@ ServiceSpec parse_service(const Reader& r, const Value& v, const BuildSpec& buil
 OutputMetric parse_output_metric(const Reader& r, const Value& v) {
   OutputMetric metric;
   metric.pos = {v.mark.line + 1, v.mark.column + 1};
-  MapView m(r, v, {"regex", "better"});
+  MapView m(r, v, {"regex", "better", "name"});
+  if (const Value* f = m.find("name")) metric.name = get_string(r, *f);
   const Value& regex = m.require("regex");
   metric.regex = get_string(r, regex);
   try {

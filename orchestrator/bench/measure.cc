@@ -92,6 +92,11 @@ std::vector<WorkloadResult> measure_variants(ProcessRunner& runner, const Varian
     if (q.seed) settings.seed = *q.seed;
     for (BenchResult& bench : bench_variants(runner, variants, settings, progress)) {
       WorkloadResult result{q.toolchain, targets_label(w), w.name, w.weight, metric_name(metric), metric_unit(metric)};
+      if (w.metric) {
+        result.figure = true;
+        result.figure_higher = w.metric->higher_is_better;
+        result.unit = w.metric->name;
+      }
       result.note = budget_note(q.config, bench);
       result.bench = std::move(bench);
       results.push_back(std::move(result));

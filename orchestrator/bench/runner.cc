@@ -1,13 +1,17 @@
 #include "orchestrator/bench/runner.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <chrono>
 #include <optional>
 #include <random>
+#include <regex>
 #include <stdexcept>
 #include <system_error>
 
 #include "orchestrator/bench/output_check.h"
+#include "support/atomic_file.h"
 #include "support/strings.h"
 #include "workloads/bounded_output.h"
 
@@ -77,9 +81,13 @@ class VariantBench {
                std::vector<BenchResult>& results)
       : runner_(runner), v_(variants), s_(settings), rng_(settings.seed), results_(results),
         active_(variants.size(), true), reported_mismatch_(variants.size(), false), samples_(variants.size()) {
-    if (s_.compare_output) {
+    if (s_.compare_output || s_.figure) {
       std::filesystem::create_directories(s_.work_dir);
       for (Variant& v : v_) v.run.stdout_file = s_.work_dir / (v.name + ".stdout");
+    }
+    if (s_.figure) {
+      figure_regex_.emplace(s_.figure->regex);
+      for (Variant& v : v_) v.run.stderr_file = s_.work_dir / (v.name + ".stderr");
     }
   }
 
@@ -89,14 +97,18 @@ class VariantBench {
   bool round(const std::vector<size_t>& order, bool timed, int index) {
     std::vector<ProcessResult> r(v_.size());
     std::vector<RunOutput> out(v_.size());
+    std::vector<double> measured(v_.size());
     bool clean = true;
     for (size_t who : order) {
       throw_if_interrupted();
-      r[who] = s_.compare_output ? run_bounded(who, out[who]) : runner_.run(v_[who].run);
+      r[who] = s_.compare_output || s_.figure ? run_bounded(who, out[who]) : runner_.run(v_[who].run);
+      measured[who] = r[who].wall_s;
       if (r[who].ended_abnormally()) {
         clean = false;
         fail(who, timed, index, r[who].describe());
       } else if (v_[who].check && !run_check(who, r[who], timed, index)) {
+        clean = false;
+      } else if (s_.figure && !read_figure(who, measured[who], timed, index)) {
         clean = false;
       }
       if (!active_[kBase] || !any_compared_active()) return false;  // nothing left to compare
@@ -124,7 +136,7 @@ class VariantBench {
         RunSample sample;
         sample.round = index;
         sample.slot = static_cast<int>(slot);
-        sample.wall_s = r[who].wall_s;
+        sample.wall_s = measured[who];
         sample.user_s = r[who].user_s;
         sample.sys_s = r[who].sys_s;
         sample.max_rss_kb = r[who].max_rss_kb;
@@ -202,13 +214,38 @@ class VariantBench {
   ProcessResult run_bounded(size_t who, RunOutput& out) {
     std::error_code ec;  // a stale file must not pass for this run's output
     std::filesystem::remove(v_[who].run.stdout_file, ec);
-    BoundedOutput output({v_[who].run.stdout_file, {}});
+    BoundedOutput output({v_[who].run.stdout_file, s_.figure ? v_[who].run.stderr_file : std::filesystem::path()});
     ProcessSpec spec = v_[who].run;
     spec.stdout_file = output.target(0);
+    if (s_.figure) spec.stderr_file = output.target(1);
     ProcessResult r = runner_.run(spec);
     output.finish();
     out = RunOutput{output.sha256(0), output.cut(0)};
     return r;
+  }
+
+  // The workload's figure in `who`'s output (stdout first, then stderr) as a sample where
+  // lower is better; false (and `who` left out) when there is no positive number to read.
+  bool read_figure(size_t who, double& sample, bool timed, int index) {
+    std::smatch match;
+    for (const std::filesystem::path& file : {v_[who].run.stdout_file, v_[who].run.stderr_file}) {
+      const std::string text = read_file_if_present(file);
+      if (!std::regex_search(text, match, *figure_regex_)) continue;
+      double value = 0;
+      const std::string number = match[1].str();
+      auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
+      if (error != std::errc() || end != number.data() + number.size() || !(value > 0) || !std::isfinite(value)) {
+        record_failure(who, label(who, timed, index) + ": metric.regex matched '" + match[0].str() + "', but '" +
+                                number + "' is not a positive number");
+        return false;
+      }
+      sample = s_.figure->higher_is_better ? 1 / value : value;
+      return true;
+    }
+    record_failure(who, label(who, timed, index) + ": metric.regex '" + s_.figure->regex +
+                            "' matches nothing in its stdout or stderr (kept in " + v_[who].run.stdout_file.string() +
+                            " and " + v_[who].run.stderr_file.string() + ")");
+    return false;
   }
 
   void check_output(size_t who, const ProcessResult& r, const RunOutput& run_output, bool timed, int index) {
@@ -258,6 +295,7 @@ class VariantBench {
 
   ProcessRunner& runner_;
   std::vector<Variant> v_;
+  std::optional<std::regex> figure_regex_;
   const BenchSettings& s_;
   std::mt19937_64 rng_;
   std::vector<BenchResult>& results_;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "orchestrator/bench/statistics.h"
+#include "workloads/config.h"
 #include "workloads/process.h"
 
 namespace pgo::bench {
@@ -42,11 +43,16 @@ struct BenchSettings {
   // each of that binary's runs, warm-ups included, before the other binary can overwrite
   // what it wrote; not timed. A non-zero exit fails the benchmark. nullopt: no check.
   std::optional<ProcessSpec> baseline_check, optimized_check;
+  // The workload's own figure (pgo.yaml metric:) instead of wall time: each run's sample is
+  // the number the regex finds in its stdout (else stderr), inverted when higher is better,
+  // so that every statistic reads "lower is better" as for times. nullopt: wall time.
+  std::optional<OutputMetric> figure;
 };
 
 struct RunSample {
   int round = 0;  // 0-based timed round
   int slot = 0;   // 0: this binary ran first in its round, 1: second
+  // Wall time, or with BenchSettings::figure the figure (1/figure when higher is better).
   double wall_s = 0, user_s = 0, sys_s = 0;
   long max_rss_kb = 0;
   int exit_code = 0;

@@ -18,6 +18,7 @@ BenchSettings bench_settings(const BenchSpec& spec, const WorkloadSpec& workload
   settings.noise = spec.noise_threshold;
   settings.compare_output = workload.compare_output;
   settings.work_dir = work_dir;
+  settings.figure = workload.metric;
   return settings;
 }
 

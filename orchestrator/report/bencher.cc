@@ -38,7 +38,7 @@ nlohmann::json bencher_metric_format(const Report& report) {
       if (!measures.empty()) out[key] = std::move(measures);
       continue;
     }
-    if (r.optimized.runs > 0) {
+    if (r.optimized.runs > 0 && !w.figure) {  // a figure is no latency; its speedup still is one
       const double ns = r.optimized.median_s * 1e9, mad_ns = r.optimized.mad_s * 1e9;
       json latency = metric(ns, std::max(0.0, ns - mad_ns), ns + mad_ns);
       if (!latency.is_null()) measures["latency"] = std::move(latency);

@@ -70,6 +70,7 @@ nlohmann::json github_benchmark_times(const Report& report) {
                          {"extra", extra(w)}});
       continue;
     }
+    if (w.figure) continue;  // a time chart ("smaller is better"): a figure's speedup is in the speedups file
     for (const auto& [stats, which] : {std::pair{&w.bench.optimized, "optimized"}, std::pair{&w.bench.baseline, "baseline"}})
       if (stats->runs > 0 && std::isfinite(stats->median_s) && std::isfinite(stats->mad_s))
         out.push_back(time_entry(w, *stats, which));

@@ -106,6 +106,7 @@ std::string full_name(const WorkloadResult& w) {
 
 std::string html_measure_cell(const WorkloadResult& w, bool optimized) {
   if (w.is_instructions()) return escape(format_instructions((optimized ? w.optimized_counts : w.baseline_counts).median));
+  if (w.figure) return escape(w.median_text(optimized ? w.bench.optimized : w.bench.baseline));
   return html_time_cell(optimized ? w.bench.optimized : w.bench.baseline);
 }
 

@@ -86,6 +86,7 @@ nlohmann::json workload_result_to_json(const WorkloadResult& r) {
   }
   if (!r.note.empty()) j["note"] = r.note;
   j["reused"] = r.reused;
+  if (r.figure) j["figure"] = {{"better", r.figure_higher ? "higher" : "lower"}};
   return j;
 }
 

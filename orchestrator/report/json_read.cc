@@ -63,6 +63,10 @@ WorkloadResult workload_result_from_json(const json& j) {
   r.weight = j.at("weight").get<double>();
   r.metric = j.at("metric").get<std::string>();
   r.unit = j.value("unit", r.is_instructions() ? "instructions" : "s");
+  if (const auto figure = j.find("figure"); figure != j.end() && figure->is_object()) {
+    r.figure = true;
+    r.figure_higher = figure->value("better", "higher") == "higher";
+  }
   r.note = j.value("note", "");
   r.reused = j.value("reused", false);
   bench::BenchResult& b = r.bench;

@@ -69,6 +69,7 @@ std::string time_cell(const bench::BinaryStats& b) {
 // A binary's median in the result's metric: a time ± MAD, or an instruction count.
 std::string measure_cell(const WorkloadResult& w, bool optimized) {
   if (w.is_instructions()) return format_instructions((optimized ? w.optimized_counts : w.baseline_counts).median);
+  if (w.figure) return w.median_text(optimized ? w.bench.optimized : w.bench.baseline);
   return time_cell(optimized ? w.bench.optimized : w.bench.baseline);
 }
 

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "support/strings.h"
+
 namespace pgo {
 
 std::vector<std::string> Report::toolchain_names() const {
@@ -15,7 +17,26 @@ std::vector<std::string> Report::toolchain_names() const {
   return names;
 }
 
+namespace {
+
+// Four significant digits without an exponent: "14523", "2.345", "0.01234".
+std::string format_significant(double value) {
+  if (!std::isfinite(value) || value == 0) return format_fixed(value, 0);
+  const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(value))));
+  return format_fixed(value, std::max(0, 3 - magnitude));
+}
+
+}  // namespace
+
+std::string WorkloadResult::median_text(const bench::BinaryStats& b) const {
+  if (b.runs == 0) return "-";
+  if (!figure) return format_duration(b.median_s) + " ± " + format_duration(b.mad_s);
+  const double mad = figure_higher && b.median_s > 0 ? b.mad_s / (b.median_s * b.median_s) : b.mad_s;
+  return format_significant(figure_value(b.median_s)) + " " + unit + " ± " + format_significant(mad);
+}
+
 std::string WorkloadResult::metric_label() const {
+  if (figure) return unit + " (" + (figure_higher ? "higher" : "lower") + " is better)";
   if (!is_instructions()) return "wall time";
   return counter.empty() ? "instructions" : "instructions (" + counter + ")";
 }

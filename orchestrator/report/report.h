@@ -37,7 +37,16 @@ struct WorkloadResult {
   std::vector<std::string> counting_env{};
   std::string note{};   // e.g. "min_runs 10 cut to 4 by time_budget 15s"
   bool reused = false;  // taken from the previous build: same binaries, workload and settings
+  // metric "wall_time" measured by the workload's own figure (pgo.yaml metric:) rather than
+  // the clock: `unit` is the figure's name, and the time statistics hold the figure (lower
+  // is better) or 1/figure (higher is better), so speedups read as for times.
+  bool figure = false;
+  bool figure_higher = true;
   bool is_instructions() const { return metric == "instructions"; }
+  // A binary's median ± MAD in the result's terms: a time, or the figure
+  // ("14523 requests/s ± 312"; with higher-is-better the MAD by the delta method).
+  std::string median_text(const bench::BinaryStats& b) const;
+  double figure_value(double sample) const { return figure_higher && sample > 0 ? 1 / sample : sample; }
   // "wall time" or "instructions (cachegrind)": what a reader needs next to the numbers.
   std::string metric_label() const;
 };

@@ -17,10 +17,6 @@ Cell verdict_cell(bench::Verdict verdict) {
   return {bench::to_string(verdict), tone};
 }
 
-std::string time_with_spread(const bench::BinaryStats& b) {
-  return format_duration(b.median_s) + " ± " + format_duration(b.mad_s);
-}
-
 std::string kib(uint64_t bytes) { return format_fixed(static_cast<double>(bytes) / 1024.0, 1) + " KiB"; }
 
 // The recipes of a build that built several, side by side: each one's weighted geomean
@@ -107,6 +103,8 @@ void print_terminal_report(const Report& report, std::ostream& out, const Termin
     if (counts)
       out << "\nResults (instructions retired, counted by " << counter << ", median of each binary's runs; "
           << "speedup = instructions(baseline) / instructions(optimized))\n";
+    else if (std::any_of(report.results.begin(), report.results.end(), [](const WorkloadResult& w) { return w.figure; }))
+      out << "\nResults (wall time, or the figure a workload's metric: reads from its output; median ± MAD)\n";
     else
       out << "\nResults (wall time, median ± MAD)\n";
     Table results({"toolchain", "target", "workload", "baseline", "optimized", "speedup", "95% CI", "p",
@@ -119,8 +117,8 @@ void print_terminal_report(const Report& report, std::ostream& out, const Termin
       const std::string interval =
           estimated ? "[" + format_fixed(r.ci_lo, digits) + ", " + format_fixed(r.ci_hi, digits) + "]" : "-";
       results.add({w.toolchain, w.target, w.workload,
-                   counts ? format_instructions(w.baseline_counts.median) : time_with_spread(r.baseline),
-                   counts ? format_instructions(w.optimized_counts.median) : time_with_spread(r.optimized),
+                   counts ? format_instructions(w.baseline_counts.median) : w.median_text(r.baseline),
+                   counts ? format_instructions(w.optimized_counts.median) : w.median_text(r.optimized),
                    speedup, interval, format_fixed(r.p_value, 4), verdict_cell(r.verdict),
                    std::to_string(r.baseline.runs) + "+" + std::to_string(r.optimized.runs),
                    !r.outputs_compared ? "-" : r.outputs_match ? "match" : "DIFFER"});

@@ -255,8 +255,16 @@ TEST(ServiceE2e, CServerWithTheInstructionMetric) {
   std::map<std::string, int> per_metric;
   for (const json& r : report["results"]) {
     per_metric[r["metric"].get<std::string>()]++;
-    expect_measured_result(r, 3);
     EXPECT_TRUE(r["speedup"].is_number()) << r.dump(2);
+    if (r["metric"] == "instructions") {
+      // Counts repeat exactly: the profile's gain on the server shows without noise.
+      EXPECT_EQ(r["baseline"]["runs"].get<int>(), 3) << r.dump(2);
+      EXPECT_GT(r["baseline"]["median"].get<double>(), 0) << r.dump(2);
+      EXPECT_GT(r["speedup"].get<double>(), 1.0) << r.dump(2);
+      EXPECT_TRUE(r["outputs_match"].get<bool>()) << r.dump(2);
+    } else {
+      expect_measured_result(r, 3);
+    }
     std::cerr << "[service] clang " << r["workload"].get<std::string>() << " (" << r["metric"] << "): speedup "
               << r["speedup"] << " CI " << r["speedup_ci95"] << " verdict " << r["verdict"] << "\n";
   }
