@@ -78,8 +78,8 @@ Prepared check_llvm(const fs::path& file, const fs::path& work) {
     refuse(file, "raw profile version " + std::to_string(h.version) + " (written by " +
                      describe_llvm_releases(h.version) + "), but this pgo reads raw version " +
                      std::to_string(linked_llvm_raw_version()) + " (LLVM " + linked_llvm_version() +
-                     "): collect it with a binary built by the compiler pgo builds with, or import the "
-                     ".profdata that compiler's llvm-profdata merges from it");
+                     "): collect it from a binary built by the compiler pgo builds with (a profile of another "
+                     "LLVM release would not match that compiler's code anyway)");
   Prepared p{work / "import.profdata", h.kind == LlvmFileKind::Raw ? "profraw" : "profdata",
              std::to_string(h.version), "", 0};
   try {
@@ -123,7 +123,7 @@ std::string gcc_import_refusal(const fs::path& file) {
          ": GCC profiles cannot be imported. A .gcda file belongs to one object file of one build: GCC finds it "
          "by the object's path and accepts it only when the checksums the compiler wrote into that object's "
          ".gcno match, so a tree collected from another build (another commit, flags or directory) is dropped "
-         "by the optimized build file by file, and pgo cannot check it without that build's notes. Train with "
+         "by the optimized build function by function, and pgo cannot check it without that build's notes. Train with "
          "workloads instead, or spread the training over machines with `pgo train --shard K/N` and "
          "`pgo merge` (docs/ci.md), which checks that the shards' instrumented binaries are this build's";
 }
