@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
       pgo::cli::add_bench_command(app, style), pgo::cli::add_status_command(app, style),
       pgo::cli::add_ci_command(app, style),    pgo::cli::add_train_command(app),
       pgo::cli::add_merge_command(app, style), pgo::cli::add_clean_command(app), pgo::cli::add_export_command(app),
+      pgo::cli::add_import_command(app),
       pgo::cli::add_doctor_command(app, style)};
 
   std::string help_topic;

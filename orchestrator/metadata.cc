@@ -113,6 +113,7 @@ nlohmann::json profile_metadata(const MetadataInputs& in) {
       // Module (go.mod) or crate (Cargo.lock) versions: dependency drift in `pgo status`.
       {"dependencies", dependency_metadata(c.build.system, source_dir, c.project_dir)},
       {"workloads_fingerprint", workloads_fingerprint(c)},
+      {"parts", in.parts},
       {"speedup", in.speedup},
   };
 }

@@ -22,6 +22,9 @@ struct MetadataInputs {
   double speedup;  // weighted geometric mean over the benchmarked workloads; 0 if none
   const SourceFilter& is_source;  // which files' hashes go into "sources" (BuildSystem::is_source)
   const std::string& recipe;      // "pgo", "pgo+lto", ...: `pgo status` adds the same flags
+  // Where the profile's data came from (orchestrator/imports.h, profile_parts): the
+  // training and each imported profile.
+  const nlohmann::json& parts;
 };
 
 nlohmann::json profile_metadata(const MetadataInputs& in);

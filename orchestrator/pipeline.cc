@@ -24,6 +24,7 @@ const char* to_string(ProfileOrigin origin) {
     case ProfileOrigin::Reused: return "reused";
     case ProfileOrigin::Stored: return "stored";
     case ProfileOrigin::Shards: return "shards";
+    case ProfileOrigin::Imported: return "imported";
   }
   return "trained";
 }
@@ -77,6 +78,11 @@ void ToolchainPipeline::run() {
   });
   toolchain.name = tc;
   targets_ = select_targets();
+  if (options_.profile != ProfileMode::TrainedOnly)
+    imports_ = imports_for_build(store_, targets_, tc, &import_inputs_);
+  if (options_.profile == ProfileMode::Imported && imports_.empty())
+    throw UsageError("--profile imported: no imported " + tc + " profile for " + join(targets_, ", ") +
+                     "; add one with `pgo import FILE --target " + targets_.front() + " --toolchain " + tc + "`");
   plan_recipes(toolchain);  // a recipe this toolchain cannot take is refused here, before any build
   fingerprints_ = reuse::read_fingerprints(fingerprints_file());
   const fs::path manifest = manifest_path(store_.build_dir(tc, baseline_kind));
@@ -99,6 +105,7 @@ void ToolchainPipeline::run() {
   }
   toolchain.profile_format = families_.front()->format->name();
   toolchain.profile_version = families_.front()->format->format_version(toolchain);
+  check_imports(toolchain);
   report_.toolchains.push_back(toolchain);
   for (auto& family : families_) {
     // A CS stage is instrumented on top of its stage 1's profile, known only now.
@@ -152,10 +159,17 @@ void ToolchainPipeline::run() {
   } else timed(report_, progress_, tc, "store", [&] {
     std::vector<nlohmann::json> metadata;
     const SourceFilter is_source = [&](const fs::path& f) { return build_system_->is_source(f); };
+    // Where its data came from: the training (a CS stage's included) and the imports merged into stage 1.
+    static const std::map<ProfileOrigin, std::string> kTraining = {
+        {ProfileOrigin::Trained, "training"}, {ProfileOrigin::Reused, "training (reused)"},
+        {ProfileOrigin::Shards, "shards"}, {ProfileOrigin::Imported, ""}};
+    const nlohmann::json parts =
+        profile_parts(kTraining.at(source.origin), source.raw_profiles, now_iso8601(), stage_one.source.imports);
     for (auto& p : winner.profiles)
       metadata.push_back(profile_metadata(MetadataInputs{config_, toolchain, p.target, source.merged, family.summary,
                                                          stage_one.request.flags, winner.use_flags,
-                                                         report_.geomean_speedup(tc), is_source, winner.recipe.name}));
+                                                         report_.geomean_speedup(tc), is_source, winner.recipe.name,
+                                                         parts}));
     // The commit point: an interruption before it leaves the store as it was; once the
     // profiles are being written, they are all written (it takes milliseconds).
     throw_if_interrupted();
@@ -278,6 +292,9 @@ std::vector<fs::path> run_train_shard(const Config& config, const BuildOptions& 
 
 Report run_build(const Config& config, const BuildOptions& options, ProcessRunner& runner, Progress& progress,
                  const AdapterFactories& adapters) {
+  if (options.profile == ProfileMode::Imported && options.reuse_stored)
+    throw UsageError("--profile imported and --reuse exclude each other: the imports are built from as they are, "
+                     "with no instrumented build or training for --reuse to save");
   Report report;
   report.created = now_iso8601();
   report.pgo_version = options.pgo_version;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "orchestrator/adapter_factories.h"
+#include "orchestrator/imports.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/shard.h"
 #include "orchestrator/report/report.h"
@@ -39,6 +40,10 @@ struct BuildOptions {
   std::filesystem::path shard_out;
   // `pgo merge DIR...`: the profile comes from these shard directories instead of training.
   std::vector<std::filesystem::path> shard_inputs;
+  // `--profile`: the training merged with the imported profiles (`pgo import`), the training
+  // alone, or the imports alone without an instrumented build or training
+  // (docs/production-profiles.md).
+  ProfileMode profile = ProfileMode::Trained;
 };
 
 // Runs the whole pipeline and stores the profiles and the report (report.json under

@@ -1,7 +1,9 @@
 // Where a build's merged profile comes from: the store (`--reuse`, when fresh), shards
-// (`pgo merge`), the last build (fingerprints unchanged), or a training run now.
+// (`pgo merge`), the last build (fingerprints unchanged), a training run now, or the
+// imported profiles (`pgo import`), alone or merged into the trained profile.
 #include "orchestrator/merge_stage.h"
 #include "orchestrator/metadata.h"
+#include "orchestrator/staleness.h"
 #include "orchestrator/stored_profile.h"
 #include "orchestrator/toolchain_pipeline.h"
 #include "support/error.h"
@@ -16,6 +18,7 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::obtain_profile(const Toolcha
   const std::string& tc = spec_.name;
   const BuildRequest& request = family.request;
   const ProfileFormat& format = *family.format;
+  if (options_.profile == ProfileMode::Imported) return from_imports(family);
   std::string why_not_stored;  // --reuse: why the stored profile could not serve
   if (reuse_stored_)
     if (std::optional<ProfileSource> stored =
@@ -61,6 +64,17 @@ std::optional<ToolchainPipeline::ProfileSource> ToolchainPipeline::from_store(co
   StoredProfileCheck check =
       check_stored_profile(config_, store_, targets_, toolchain, format, flags,
                            [&](const fs::path& f) { return build_system_->is_source(f); });
+  // The stored profile holds the imports of its day: today's must be the same.
+  if (check.fresh) {
+    const std::vector<std::string> then = imported_part_digests(read_profile_metadata(
+                                        store_.metadata_path(targets_.front(), tc))),
+                                    now = import_digests(imports_);
+    if (then != now) {
+      check.fresh = false;
+      check.reasons.push_back("the imported profiles changed (" + std::to_string(then.size()) + " in it, " +
+                              std::to_string(now.size()) + " to merge now)");
+    }
+  }
   if (!check.fresh) {
     why_not = "--reuse: stored profile is stale: " + join(check.reasons, "; ");
     progress_.note("[" + tc + "] " + why_not + "; regenerating it");
@@ -178,6 +192,65 @@ ToolchainPipeline::ProfileSource ToolchainPipeline::train_shard(const Toolchain&
   ProfileSource out;
   out.shard_written = true;
   return out;
+}
+
+// `--profile imported`: the imports alone. A single import of weight 1 is used as it is (a
+// Go build then shows the very file imported in `go version -m`); several are merged.
+ToolchainPipeline::ProfileSource ToolchainPipeline::from_imports(const TrainingFamily& family) {
+  const std::string& tc = spec_.name;
+  const ProfileFormat& format = *family.format;
+  const fs::path dir = store_.merged_dir(tc, family_prefix(family.name));
+  ProfileSource out;
+  out.origin = ProfileOrigin::Imported;
+  out.imports = imports_;
+  std::vector<std::string> names;
+  for (const ImportedProfile& p : imports_) names.push_back(fs::path(p.file).filename().string());
+  out.reason = "--profile imported: " + std::to_string(imports_.size()) + " imported profile(s): " + join(names, ", ");
+  progress_.note("[" + tc + "] build instrumented, train" + family_label(family.name) + ": skipped (" + out.reason + ")");
+  if (import_inputs_.size() == 1 && import_inputs_.front().weight == 1) {
+    out.merged.output = materialize_profile(import_inputs_.front().path, dir, format.merged_extension());
+    out.merged.method = "imported profile, used as it is";
+    out.merged.inputs_merged = 1;
+  } else {
+    out.merged = timed(report_, progress_, tc, "merge imported" + family_label(family.name), [&] {
+      return merge_named_by_digest(format, import_inputs_, dir, config_.merge.failure_mode, jobs());
+    });
+  }
+  out.raw_profiles = import_inputs_.size();
+  return out;
+}
+
+// `--profile trained` with imports: the trained profile (weight 1) and the imports (their
+// weights) merged, named by content like any merge; the training's own merge stays as it
+// was, so training reuse still finds it.
+void ToolchainPipeline::fold_imports(TrainingFamily& family) {
+  ProfileSource& source = family.source;
+  std::vector<WeightedInput> inputs = {WeightedInput{source.merged.output, 1}};
+  inputs.insert(inputs.end(), import_inputs_.begin(), import_inputs_.end());
+  MergeResult m = timed(report_, progress_, spec_.name, "merge imported" + family_label(family.name), [&] {
+    return merge_named_by_digest(*family.format, inputs, store_.merged_dir(spec_.name, family_prefix(family.name)),
+                                 config_.merge.failure_mode, jobs());
+  });
+  source.merged.output = m.output;
+  source.merged.method += " + " + std::to_string(imports_.size()) + " imported profile(s) (" + m.method + ")";
+  source.merged.skipped.insert(source.merged.skipped.end(), m.skipped.begin(), m.skipped.end());
+  source.imports = imports_;
+  source.reason += (source.reason.empty() ? "" : "; ") + std::string("merged with ") +
+                   std::to_string(imports_.size()) + " imported profile(s)";
+}
+
+// Imports that the detected toolchain cannot read stop the build before anything is stored.
+void ToolchainPipeline::check_imports(const Toolchain& toolchain) const {
+  for (const ImportedProfile& p : imports_) {
+    if (p.format != toolchain.profile_format)
+      throw UsageError("imported profile " + p.file + " is a " + p.format + " profile, but the " + spec_.name +
+                       " build uses " + toolchain.profile_format + " profiles");
+    // The raw version was checked on import against pgo's LLVM; the compiler's may differ (rustc).
+    if (p.kind == "profraw" && !toolchain.profile_version.empty() && p.version != toolchain.profile_version)
+      throw UsageError("imported profile " + p.file + " has raw profile version " + p.version + ", but " +
+                       toolchain.compiler_id + " " + toolchain.compiler_version + " writes version " +
+                       toolchain.profile_version + ": import one collected with this compiler's LLVM");
+  }
 }
 
 MergeResult ToolchainPipeline::merge(const ProfileRecorder& recorder, const TrainingOutcome& training,

@@ -67,6 +67,11 @@ void ToolchainPipeline::plan_recipes(const Toolchain& toolchain) {
     build.family = family(training_family(build.recipe), build.flags.instrumented);
     if (build.recipe.has("cspgo"))
       build.family->parent = family(stage_one_family(build.recipe), build.flags.instrumented);
+    // Imported profiles replace PGO's training only; these stages train binaries of this build.
+    if (options_.profile == ProfileMode::Imported && (build.family->parent || !build.post_link.empty()))
+      throw UsageError("--profile imported cannot build recipe " + build.recipe.name + ": " +
+                       (build.family->parent ? "context-sensitive PGO" : "its post-link stage") +
+                       " trains an instrumented build of this code; use --profile trained, or another recipe");
     recipes_.push_back(std::move(build));
   }
   // Stage 1 before the stage that builds on it.
@@ -98,6 +103,11 @@ void ToolchainPipeline::build_family(TrainingFamily& family, const Toolchain& to
   const auto start = std::chrono::steady_clock::now();
   family.source = obtain_profile(toolchain, family, optimized_recipe_flags);
   if (family.source.shard_written) return;
+  // The imports join stage 1's training (a CS stage folds stage 1's profile in); a stored
+  // profile already holds those of its day (--reuse compared them).
+  const ProfileOrigin origin = family.source.origin;
+  if (!family.parent && !import_inputs_.empty() && origin != ProfileOrigin::Stored && origin != ProfileOrigin::Imported)
+    fold_imports(family);
   family.summary = family.format->summarize(family.source.merged.output);
   if (family.summary.functions_with_counts == 0)
     throw WorkloadError("the merged " + spec_.name + " profile" + family_label(family.name) +
@@ -109,8 +119,12 @@ void ToolchainPipeline::build_family(TrainingFamily& family, const Toolchain& to
                      "CS-instrumented build (" + family.request.build_dir.string() +
                      ") wrote no CS counters; see its build log");
   // A CS-instrumented binary counts only CS records: stage 1 tells which targets trained.
-  family.training = family.parent ? family.parent->training
-                                  : warn_about_profile_quality(*family.format, family.summary, family.source);
+  // An imported profile serves every target: none counts as untrained.
+  if (origin == ProfileOrigin::Imported)
+    for (const std::string& t : targets_) family.training.push_back(TargetTraining{t, true, std::nullopt});
+  else
+    family.training = family.parent ? family.parent->training
+                                    : warn_about_profile_quality(*family.format, family.summary, family.source);
   for (const std::string& w : family.summary.warnings) warn(w);  // the format's doubts (Go: too few samples)
   for (const std::string& w : family.source.instrumented_warnings) warn(w);
   family.seconds = seconds_since(start);

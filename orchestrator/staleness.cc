@@ -113,6 +113,15 @@ json read_profile_metadata(const fs::path& file) {
   r.string_or(j, "", "workloads_fingerprint", "");
   r.string_or(j, "", "recipe", "pgo");
   r.optional(j, "", "speedup", JsonType::kNumber);
+  // Where its data came from (orchestrator/imports.h): training and imported parts.
+  if (const json* parts = r.optional(j, "", "parts", JsonType::kArray)) {
+    r.each(*parts, "parts", JsonType::kObject);
+    for (size_t i = 0; i < parts->size(); ++i) {
+      const std::string at = "parts[" + std::to_string(i) + "]";
+      r.string(parts->at(i), at, "source");
+      for (const char* key : {"created", "imported", "sha256", "file"}) r.optional(parts->at(i), at, key, JsonType::kString);
+    }
+  }
   if (const json* dependencies = r.optional(j, "", "dependencies", JsonType::kObject))
     if (const json* modules = r.optional(*dependencies, "dependencies", "modules", JsonType::kObject))
       r.each(*modules, "dependencies.modules", JsonType::kString);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "orchestrator/dependencies.h"
+#include "orchestrator/imports.h"
 #include "orchestrator/lto.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/pipeline.h"
@@ -137,7 +138,9 @@ class ToolchainStatus {
     detected_ = toolchain;
 
     for (auto& [s, meta] : readable) {
-      s->created = meta["created"].get<std::string>();
+      // Its age is its oldest part's: an imported profile is as old as its import.
+      s->created = oldest_part_time(meta);
+      for (std::string& note : import_notes(store_, s->target, tc, meta)) s->notes.push_back(std::move(note));
       s->age_days = age_in_days(s->created, std::chrono::system_clock::now()).value_or(0);
       if (meta.contains("speedup") && meta["speedup"].is_number()) s->speedup = meta["speedup"].get<double>();
       s->toolchain_drift = toolchain_drift(meta, toolchain);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <unistd.h>
 
+#include "orchestrator/imports.h"
 #include "orchestrator/metadata.h"
 #include "orchestrator/staleness.h"
 #include "support/error.h"
@@ -66,7 +67,7 @@ StoredProfileCheck check_stored_profile(const Config& config, const ProfileStore
       out.reasons.push_back(who + corrupt);
       continue;
     }
-    status.created = meta["created"].get<std::string>();
+    status.created = oldest_part_time(meta);  // an imported part is as old as its import
     status.age_days = age_in_days(status.created, std::chrono::system_clock::now()).value_or(0);
     status.toolchain_drift = toolchain_drift(meta, current);
     status.flag_drift = flag_drift(meta["flags"], current_flags);

@@ -48,8 +48,9 @@ enum class ProfileOrigin {
   Reused,   // the last build's training, its inputs unchanged (fingerprints)
   Stored,   // the stored profile, fresh (`--reuse`)
   Shards,   // merged from `pgo train --shard` directories (`pgo merge`)
+  Imported, // the imported profiles alone (`--profile imported`): nothing instrumented or trained
 };
-// "trained", "reused", "stored", "shards": ProfileReport::source.
+// "trained", "reused", "stored", "shards", "imported": ProfileReport::source.
 const char* to_string(ProfileOrigin origin);
 
 class ToolchainPipeline {
@@ -68,6 +69,7 @@ class ToolchainPipeline {
     bool shard_written = false;  // `pgo train --shard`: nothing more to do
     std::vector<std::string> instrumented_warnings;                  // of the instrumented build, when it ran
     std::map<std::string, std::filesystem::path> instrumented_bins;  // when it ran
+    std::vector<ImportedProfile> imports;  // the imported profiles merged in (`pgo import`)
   };
 
   // The recipes that share one instrumented build and its training: those whose techniques
@@ -129,6 +131,11 @@ class ToolchainPipeline {
   ProfileSource train_shard(const Toolchain& toolchain, const ProfileFormat& format, const BuildResult& instrumented,
                             const std::map<std::string, std::string>& hashes);
   MergeResult merge(const ProfileRecorder& recorder, const TrainingOutcome& training, const std::string& stage = "");
+  // The imported profiles (`pgo import`): alone (`--profile imported`), or merged into a
+  // family's trained profile; both check them against the toolchain first.
+  ProfileSource from_imports(const TrainingFamily& family);
+  void fold_imports(TrainingFamily& family);
+  void check_imports(const Toolchain& toolchain) const;
 
   // post_link_stage.cc: `optimizer` rewrites `build`'s optimized executables (trees named
   // after the recipe's); returns the build with them replaced, a line per target in `notes`.
@@ -164,6 +171,10 @@ class ToolchainPipeline {
   std::vector<RecipeBuild> recipes_;  // simplest first
   reuse::Fingerprints fingerprints_;  // .pgo/build/<toolchain>/fingerprints.json
   bool reuse_stored_ = false;  // --reuse, unless several recipes were asked and none was stored
+  // The imported profiles of the targets built (none with --profile trained-only) and their
+  // stored files with their weights, as merge inputs.
+  std::vector<ImportedProfile> imports_;
+  std::vector<WeightedInput> import_inputs_;
 };
 
 }  // namespace pgo

@@ -25,6 +25,7 @@ struct BuildArgs {
   std::string metric;  // empty: pgo.yaml's bench.metric
   bool force = false;  // --force / --no-reuse
   bool reuse = false;  // --reuse: build from the stored profile when it is fresh
+  std::string profile = "trained";  // --profile: trained, trained-only, imported
   std::vector<std::string> recipes;  // empty: pgo.yaml's (toolchains[].recipes, optimize.recipes), else pgo
   std::vector<std::string> cargo_args;  // after `--`: more `cargo build` arguments
 };
@@ -46,6 +47,7 @@ int run(const BuildArgs& args, const TerminalStyle& style) {
   options.metric = args.metric;
   options.force = args.force;
   options.reuse_stored = args.reuse;
+  options.profile = parse_profile_mode(args.profile);
   options.recipes = args.recipes;
   options.pgo_version = PGO_VERSION;
   SystemProcessRunner runner;
@@ -85,6 +87,7 @@ Action add_build_command(CLI::App& app, const TerminalStyle& style) {
                                      "Redo it even when its result exists: train and benchmark again although nothing "
                                      "changed since the last build (by default unchanged binaries and workloads reuse "
                                      "the last profile and results)");
+  add_profile_option(cmd, args->profile);
   cmd->add_flag("--reuse", args->reuse,
                 "Build optimized straight from the stored profile when it is fresh (same toolchain, flags, sources, "
                 "workloads), skipping the instrumented build and training; regenerate it when stale")

@@ -34,6 +34,7 @@ struct CiArgs {
   std::string metric;  // empty: pgo.yaml's bench.metric
   bool force = false;
   bool reuse = false;
+  std::string profile = "trained";  // --profile
   bool json = false;
   double fail_below = 0;
   bool fail_on_regression = false;
@@ -76,6 +77,7 @@ int run(const CiArgs& args, const TerminalStyle& style) {
   options.metric = args.metric;
   options.force = args.force;
   options.reuse_stored = args.reuse;
+  options.profile = parse_profile_mode(args.profile);
   options.pgo_version = PGO_VERSION;
   SystemProcessRunner runner;
   Progress progress(/*quiet=*/false, /*interactive=*/false);
@@ -132,6 +134,7 @@ Action add_ci_command(CLI::App& app, const TerminalStyle& style) {
   cmd->add_flag("--no-bench", args->no_bench, "Skip the benchmark stage");
   add_metric_option(cmd, args->metric);
   CLI::Option* force = cmd->add_flag("--force,--no-reuse", args->force, "Redo it even when its result exists: train and benchmark again although nothing changed");
+  add_profile_option(cmd, args->profile);
   cmd->add_flag("--reuse", args->reuse, "Build from the stored profile when it is fresh (see pgo build --reuse)")
       ->excludes(force);
   cmd->add_flag("--json", args->json, "Print the report as JSON on stdout");

@@ -18,6 +18,7 @@ Action add_build_command(CLI::App& app, const TerminalStyle& style);
 Action add_init_command(CLI::App& app);
 Action add_clean_command(CLI::App& app);
 Action add_export_command(CLI::App& app);
+Action add_import_command(CLI::App& app);
 Action add_doctor_command(CLI::App& app, const TerminalStyle& style);
 Action add_bench_command(CLI::App& app, const TerminalStyle& style);
 Action add_status_command(CLI::App& app, const TerminalStyle& style);

@@ -31,6 +31,15 @@ CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric) {
       ->check(CLI::IsMember({"time", "wall", "instructions", "both"}));
 }
 
+CLI::Option* add_profile_option(CLI::App* cmd, std::string& profile) {
+  return cmd->add_option("--profile", profile,
+                         "trained (default): the training, merged by weight with the profiles added by `pgo import` "
+                         "when there are any; trained-only: the training alone; imported: the imported profiles "
+                         "alone, with no instrumented build and no training")
+      ->type_name("SOURCE")
+      ->check(CLI::IsMember({"trained", "trained-only", "imported"}));
+}
+
 void add_color_option(CLI::App& app, ColorMode& mode) {
   app.add_option_function<std::string>(
          "--color",

@@ -23,6 +23,10 @@ CLI::Option* add_toolchain_option(CLI::App* cmd, std::vector<std::string>& toolc
 // empty after parsing when not given (then pgo.yaml's bench.metric applies).
 CLI::Option* add_metric_option(CLI::App* cmd, std::string& metric);
 
+// Registers --profile trained|trained-only|imported on `cmd` (default trained): where the
+// build's profile comes from (orchestrator/imports.h, ProfileMode; docs/production-profiles.md).
+CLI::Option* add_profile_option(CLI::App* cmd, std::string& profile);
+
 // Registers the global --color auto|always|never on `app` (default auto: colour only on a
 // terminal, see use_color); accepted before or after the subcommand.
 void add_color_option(CLI::App& app, ColorMode& mode);
