@@ -327,7 +327,7 @@ std::vector<BadCase> Cases() {
       {"UnknownTopKey", kBase + "stor: x\n", "6:1: stor: ", {"unknown key 'stor'", "did you mean 'store'?"}},
       {"UnknownWorkloadKey", W("timout: 10s"), "6:5: workloads[0].timout: ", {"did you mean 'timeout'?"}},
       {"UnknownKeyListsValid", W("frobnicate: 1"), "6:5: workloads[0].frobnicate: ",
-       {"unknown key 'frobnicate'", "valid keys: name, run, shell"}},
+       {"unknown key 'frobnicate'", "valid keys: name, run, service, shell"}},
       {"DuplicateKey", W("run: [b]"), "6:5: workloads[0].run: ", {"duplicate key 'run' (first at line 5)"}},
       {"ToolchainWrongForSystem", kBase + "build:\n  system: cargo\n", "2:14: toolchains[0]: ",
        {"toolchain 'gcc' does not build a cargo project", "takes: rust"}},
