@@ -27,7 +27,7 @@ namespace pgo::e2e {
 namespace {
 
 // Short loads: a run takes ~0.1-0.3 s, so both toolchains train and bench in a few minutes.
-constexpr const char* kCServerConfig = R"(version: 1
+constexpr const char* kCServerConfig = R"yaml(version: 1
 build:
   system: cmake
   targets: [kvserver, kvload]
@@ -42,6 +42,7 @@ workloads:
       load:
         - ["${bin:kvload}", "--port", "${port}", "--fill", "--mix", "read", "--requests", "100000", "--seed", "1"]
       stop: {signal: SIGTERM, grace: 10s}
+    metric: {regex: "Requests/sec: ([0-9.]+)", better: higher, name: requests/s}
     timeout: 2m
   - name: write-heavy
     service:
@@ -54,7 +55,7 @@ bench:
   min_runs: 3
   max_runs: 6
   time_budget: 10s
-)";
+)yaml";
 
 constexpr const char* kGoServerConfig = R"(version: 1
 build:
@@ -234,8 +235,16 @@ TEST(ServiceE2e, CServerWithGccAndClang) {
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   json report = read_json(project / ".pgo" / "reports" / "latest" / "report.json");
   expect_trained_and_measured(report, {"gcc", "clang"}, "kvserver", {"read-heavy", "write-heavy"});
-  // The terminal report shows the service workloads like any other.
+  // The terminal report shows the service workloads like any other; read-heavy is measured by
+  // the rate its client prints (metric:), write-heavy by the clients' wall time.
   EXPECT_NE(run.out.find("read-heavy"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(" requests/s ± "), std::string::npos) << run.out;
+  for (const json& r : report["results"]) {
+    const bool figure = r["workload"] == "read-heavy";
+    EXPECT_EQ(r.contains("figure"), figure) << r.dump(2);
+    if (figure) EXPECT_EQ(r["figure"]["better"], "higher") << r.dump(2);
+    EXPECT_EQ(r["unit"], figure ? "requests/s" : "s") << r.dump(2);
+  }
   fs::remove_all(project.parent_path());
 }
 
