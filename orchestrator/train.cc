@@ -51,9 +51,17 @@ RunOutcome run_one(const TrainingRun& run, const ProfileRecorder& format, Proces
     for (const auto& [name, value] : format.training_env(run.run_dir)) spec.env[name] = value;
     spec.argv = format.training_command(spec.argv, run.run_dir);
   }
-  // A server stopped by a signal it does not handle would write no profile (service.h).
-  if (spec.service)
+  if (spec.service) {
+    // A server stopped by a signal it does not handle would write no profile (service.h).
     if (std::optional<fs::path> library = exit_on_signal_library()) preload_library(spec.env, *library);
+    // A client that is one of the project's targets runs instrumented too: its profile goes
+    // to the run directory and into the merge, not into its cwd or the build tree.
+    if (run.profile.empty()) {
+      auto service = std::make_shared<ServiceRun>(*spec.service);
+      for (const auto& [name, value] : format.training_env(run.run_dir)) service->client_env[name] = value;
+      spec.service = service;
+    }
+  }
   BoundedOutput output({run.run_dir / "stdout", run.run_dir / "stderr"});
   spec.stdout_file = output.target(0);
   spec.stderr_file = output.target(1);

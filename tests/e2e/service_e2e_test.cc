@@ -239,6 +239,13 @@ TEST(ServiceE2e, CServerWithGccAndClang) {
   // the rate its client prints (metric:), write-heavy by the clients' wall time.
   EXPECT_NE(run.out.find("read-heavy"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find(" requests/s ± "), std::string::npos) << run.out;
+  // The instrumented client (kvload is a project target) wrote its profile into the run
+  // directory, not into its working directory, the project.
+  for (const auto& entry : fs::recursive_directory_iterator(project)) {
+    if (entry.path().string().find("/.pgo/") != std::string::npos) continue;
+    const std::string ext = entry.path().extension().string();
+    EXPECT_TRUE(ext != ".profraw" && ext != ".gcda") << entry.path();
+  }
   for (const json& r : report["results"]) {
     const bool figure = r["workload"] == "read-heavy";
     EXPECT_EQ(r.contains("figure"), figure) << r.dump(2);
