@@ -2,21 +2,86 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "support/atomic_file.h"
 #include "workloads/process.h"
+#include "workloads/process_table.h"
 
 namespace fs = std::filesystem;
 
 namespace pgo::e2e {
+namespace {
+
+// "name (pid N)" of each running process that `pgo_pid` started (its PGO_RUN marker names
+// it) or that runs from / works in `project` (a server that cleared its environment).
+std::vector<std::string> processes_left_by(pid_t pgo_pid, const fs::path& project, std::vector<pid_t>* pids) {
+  std::set<pid_t> found;
+  for (const ProcessEntry& p : read_process_table()) {
+    if (!p.running() || p.pid == ::getpid()) continue;
+    std::optional<std::string> marker = read_environment_variable("/proc", p.pid, kRunMarkerVariable);
+    if (marker && pgo_pid_of_run_marker(*marker) == pgo_pid) found.insert(p.pid);
+  }
+  for (const TreeWorker& w : find_processes_working_in("/proc", {fs::canonical(project)}, ::getpid()))
+    found.insert(w.pid);
+  std::vector<std::string> names;
+  for (const ProcessEntry& p : read_process_table())
+    if (found.count(p.pid) && p.running()) {
+      names.push_back(p.comm + " (pid " + std::to_string(p.pid) + ")");
+      if (pids) pids->push_back(p.pid);
+    }
+  return names;
+}
+
+// The inodes of the TCP sockets in LISTEN state (/proc/net/tcp and tcp6, state 0A).
+std::set<std::string> listening_socket_inodes() {
+  std::set<std::string> inodes;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+      if (state == "0A") inodes.insert(inode);
+    }
+  }
+  return inodes;
+}
+
+// "name (pid N) listens" for each process whose executable is inside `project` (the built
+// servers live in .pgo/build) and holds a listening socket.
+std::vector<std::string> listeners_from(const fs::path& project) {
+  const std::set<std::string> listening = listening_socket_inodes();
+  const std::string root = fs::canonical(project).string() + "/";
+  std::vector<std::string> out;
+  for (const ProcessEntry& p : read_process_table()) {
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/" + std::to_string(p.pid) + "/exe", ec);
+    if (ec || !exe.string().starts_with(root)) continue;
+    for (const auto& fd : fs::directory_iterator("/proc/" + std::to_string(p.pid) + "/fd", ec)) {
+      std::string target = fs::read_symlink(fd.path(), ec).string();  // "socket:[12345]"
+      if (!ec && target.starts_with("socket:[") &&
+          listening.count(target.substr(8, target.size() - 9)))
+        out.push_back(p.comm + " (pid " + std::to_string(p.pid) + ") listens");
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 fs::path scratch_dir(const std::string& label) {
   static int counter = 0;
@@ -76,6 +141,39 @@ PgoRun run_pgo(const std::vector<std::string>& args, const fs::path& cwd) {
   run.err = read_file(spec.stderr_file);
   fs::remove_all(dir);
   return run;
+}
+
+TrackedRun run_pgo_tracked(const std::vector<std::string>& args) {
+  fs::path dir = scratch_dir("out");
+  TrackedRun run;
+  run.pid = ::fork();
+  if (run.pid == 0) {
+    int out = ::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = ::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
+    std::vector<char*> argv = {const_cast<char*>(PGO_BINARY)};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(PGO_BINARY, argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(run.pid, &status, 0);
+  run.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  run.out = read_file(dir / "stdout");
+  run.err = read_file(dir / "stderr");
+  fs::remove_all(dir);
+  return run;
+}
+
+void expect_nothing_left_behind(const TrackedRun& run, const fs::path& project) {
+  std::vector<pid_t> pids;
+  std::vector<std::string> left = processes_left_by(run.pid, project, &pids);
+  std::vector<std::string> listeners = listeners_from(project);
+  left.insert(left.end(), listeners.begin(), listeners.end());
+  EXPECT_TRUE(left.empty()) << "left behind by pgo (pid " << run.pid << "): " << ::testing::PrintToString(left)
+                            << "\n" << run.err;
+  for (pid_t pid : pids) ::kill(pid, SIGKILL);
 }
 
 nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }

@@ -2,6 +2,8 @@
 // pgo binary in it.
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -25,6 +27,16 @@ std::filesystem::path copy_real_project(const std::string& name, std::string* wh
 std::filesystem::path scratch_dir(const std::string& label);
 // Runs `pgo args...` and captures its output.
 PgoRun run_pgo(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
+// A pgo run started by the test itself (fork and exec), so that its pid is known: the prefix
+// of the PGO_RUN marker of everything it started.
+struct TrackedRun : PgoRun {
+  pid_t pid = 0;
+};
+TrackedRun run_pgo_tracked(const std::vector<std::string>& args);
+// Nothing of `run` survives it: no process it started (its PGO_RUN marker names it) or that
+// runs from or works in `project`, and none from `project` listening; survivors are killed
+// so that one failing test does not hold ports for the next.
+void expect_nothing_left_behind(const TrackedRun& run, const std::filesystem::path& project);
 nlohmann::json read_json(const std::filesystem::path& file);
 void write_text(const std::filesystem::path& file, const std::string& text);
 // Replaces the one occurrence of `from` in `file` (a GoogleTest failure if it occurs
