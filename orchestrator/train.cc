@@ -42,6 +42,17 @@ std::string stderr_tail(const fs::path& file) {
   return tail_lines(text, 15);
 }
 
+// Why a stopped service may have written no profile, and what pgo did about it.
+std::string service_profile_hint() {
+  if (!exit_on_signal_library())
+    return "pgo's libpgo-exit-on-signal.so was not found next to it or in ../lib/pgo (reinstall pgo), so a "
+           "server without a handler for the stop signal ends without writing its profile";
+  return "the LLVM and GCC runtimes write it at exit(); pgo preloads libpgo-exit-on-signal.so, which turns "
+         "SIGTERM/SIGINT/SIGHUP into exit() where the server has no handler of its own, but a server whose "
+         "own handler ends it through _exit() or abort(), or a statically linked one, writes none (make the "
+         "handler return from main or call exit(), or set service.stop.signal to one it ends on normally)";
+}
+
 RunOutcome run_one(const TrainingRun& run, const ProfileRecorder& format, ProcessRunner& runner,
                    const std::string& toolchain) {
   fs::remove_all(run.run_dir);
@@ -91,7 +102,9 @@ RunOutcome run_one(const TrainingRun& run, const ProfileRecorder& format, Proces
     outcome.wrote_no_profile = true;
     outcome.failure = TrainingFailure{
         toolchain, label, shell_quote_for_display(spec.argv),
-        run.profile.empty()
+        run.profile.empty() && run.spec.service
+            ? "the service stopped but wrote no profile: " + service_profile_hint()
+        : run.profile.empty()
             ? "exited normally but wrote no profile (a program that ends through _exit, abort or a "
               "signal, or that is not the instrumented binary, leaves none)"
             : "exited normally but did not write its profile " + (run.run_dir / run.profile).string() +

@@ -257,5 +257,74 @@ TEST(ServiceE2e, GoServer) {
   fs::remove_all(project.parent_path());
 }
 
+// A one-file server with a SIGTERM handler of its own (issue 16: say which cases keep the
+// profile, and test them): `app serve PORT exit|_exit` ends through exit() or _exit() on
+// SIGTERM.
+constexpr const char* kHandlerServer = R"c(#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static int use_exit;
+static void on_term(int sig) { (void)sig; if (use_exit) exit(0); _exit(0); }
+static long work(long n) { long s = 0; for (long i = 0; i < n; ++i) s += i % 7; return s; }
+int main(int argc, char** argv) {
+  if (argc < 3) return 2;
+  struct sockaddr_in a; memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET; a.sin_port = htons((unsigned short)atoi(argv[2]));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  use_exit = argc > 3 && strcmp(argv[3], "exit") == 0;
+  signal(SIGTERM, on_term);
+  int one = 1; setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(s, (struct sockaddr*)&a, sizeof a) != 0 || listen(s, 8) != 0) return 1;
+  for (;;) {
+    int c = accept(s, 0, 0); if (c < 0) continue;
+    char out[32]; int len = snprintf(out, sizeof out, "%ld\n", work(3000000));
+    write(c, out, (size_t)len); close(c);
+  }
+}
+)c";
+
+// Not a project target, so that only the server can write a profile.
+constexpr const char* kClient =
+    "import socket, sys; print(socket.create_connection(('127.0.0.1', int(sys.argv[1]))).recv(64))";
+
+fs::path handler_server_project(const std::string& how) {
+  fs::path dir = scratch_dir("service-handler-" + how) / "app";
+  fs::create_directories(dir);
+  write_text(dir / "app.c", kHandlerServer);
+  write_text(dir / "pgo.yaml", "version: 1\nbuild:\n  system: command\n"
+                               "  build: '$CC -O2 $CFLAGS $LDFLAGS -o app app.c'\n"
+                               "  artifacts: {app: app}\n"
+                               "toolchains: [gcc, clang]\nworkloads:\n  - name: once\n    service:\n"
+                               "      run: [\"${bin:app}\", serve, \"${port}\", " + how + "]\n"
+                               "      load: [[python3, -c, \"" + std::string(kClient) + "\", \"${port}\"]]\n");
+  return dir;
+}
+
+TEST(ServiceE2e, AHandlerThatCallsExitKeepsTheProfile) {
+  fs::path project = handler_server_project("exit");
+  TrackedRun run = run_pgo_tracked({"build", "-C", project.string(), "--no-bench"});
+  expect_nothing_left_behind(run, project);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(fs::exists(project / ".pgo" / "profiles" / "app" / "clang.profdata"));
+  EXPECT_TRUE(fs::exists(project / ".pgo" / "profiles" / "app" / "gcc.gcda.d"));
+  fs::remove_all(project.parent_path());
+}
+
+TEST(ServiceE2e, AHandlerThatCallsUnderscoreExitLosesTheProfileAndSaysWhy) {
+  fs::path project = handler_server_project("_exit");
+  TrackedRun run = run_pgo_tracked({"build", "-C", project.string(), "--no-bench", "--toolchain", "clang"});
+  expect_nothing_left_behind(run, project);
+  EXPECT_EQ(run.exit_code, 4) << run.out << run.err;
+  EXPECT_NE(run.err.find("the service stopped but wrote no profile"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("_exit()"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(project / ".pgo" / "profiles" / "app" / "clang.profdata"));
+  fs::remove_all(project.parent_path());
+}
+
 }  // namespace
 }  // namespace pgo::e2e
