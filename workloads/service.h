@@ -38,9 +38,6 @@ struct ServiceRun {
 // spec.stdout_file; the server's output and then the clients' stderr to spec.stderr_file.
 ProcessResult run_service(ProcessRunner& runner, const ProcessSpec& spec);
 
-// A TCP port on 127.0.0.1 that nobody listens on now (the kernel's choice for bind to 0).
-int pick_free_port();
-
 // The shared library pgo preloads into a server during training so that a stop signal the
 // server does not handle still ends it through exit(), where the LLVM and GCC profile
 // runtimes write their profiles (runtime/exit_on_signal.c): next to pgo's executable (the

@@ -176,6 +176,24 @@ void expect_nothing_left_behind(const TrackedRun& run, const fs::path& project) 
   for (pid_t pid : pids) ::kill(pid, SIGKILL);
 }
 
+std::string tool_output(const std::vector<std::string>& argv, const fs::path& cwd,
+                        const std::map<std::string, std::string>& env) {
+  const fs::path out = scratch_dir("tool") / "out";
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.cwd = cwd;
+  spec.env = env;
+  spec.stdout_file = out;
+  spec.stderr_file = out;
+  spec.timeout = std::chrono::minutes(10);
+  SystemProcessRunner runner;
+  ProcessResult r = runner.run(spec);
+  std::string text = read_file_if_present(out);
+  fs::remove_all(out.parent_path());
+  EXPECT_TRUE(r.ok()) << ::testing::PrintToString(argv) << ": " << r.describe() << "\n" << text;
+  return text;
+}
+
 nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }
 
 void write_text(const fs::path& file, const std::string& text) {

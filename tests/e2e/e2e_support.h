@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ TrackedRun run_pgo_tracked(const std::vector<std::string>& args);
 // so that one failing test does not hold ports for the next.
 void expect_nothing_left_behind(const TrackedRun& run, const std::filesystem::path& project);
 nlohmann::json read_json(const std::filesystem::path& file);
+// Runs a tool (go, cmake, llvm-profdata-22, ...) in `cwd` with `env` added and returns its
+// stdout and stderr together; the test fails when it does not exit 0.
+std::string tool_output(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {},
+                        const std::map<std::string, std::string>& env = {});
 void write_text(const std::filesystem::path& file, const std::string& text);
 // Replaces the one occurrence of `from` in `file` (a GoogleTest failure if it occurs
 // zero or several times). With `from` and `to` on one line, no other line moves.

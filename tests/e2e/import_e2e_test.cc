@@ -29,24 +29,6 @@ using ::testing::HasSubstr;
 namespace pgo::e2e {
 namespace {
 
-// Runs argv in `cwd` with `env` added; the test fails when it does not exit 0.
-std::string run(const std::vector<std::string>& argv, const fs::path& cwd, const std::map<std::string, std::string>& env = {}) {
-  const fs::path out = scratch_dir("import-run") / "out";
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.cwd = cwd;
-  spec.env = env;
-  spec.stdout_file = out;
-  spec.stderr_file = out;
-  spec.timeout = std::chrono::seconds(600);
-  SystemProcessRunner runner;
-  ProcessResult r = runner.run(spec);
-  std::string text = read_file(out);
-  fs::remove_all(out.parent_path());
-  EXPECT_TRUE(r.ok()) << argv.front() << ": " << r.describe() << "\n" << text;
-  return text;
-}
-
 // A copy of `file` cut to half its size, as an interrupted download leaves it.
 fs::path truncated_copy(const fs::path& file) {
   const fs::path cut = file.parent_path() / ("cut-" + file.filename().string());
@@ -73,12 +55,12 @@ TEST(ImportE2e, ClangProfrawOfAHandRunInstrumentedBinaryBuildsAloneAndMergesWith
   const fs::path project = copy_example("c-cmake");
   const fs::path prod = scratch_dir("import-clang-prod");
   // "Production": calc built instrumented outside pgo, as a release pipeline would, and run.
-  run({"cmake", "-S", project.string(), "-B", (prod / "build").string(), "-G", "Ninja", "-DCMAKE_C_COMPILER=clang-22",
+  tool_output({"cmake", "-S", project.string(), "-B", (prod / "build").string(), "-G", "Ninja", "-DCMAKE_C_COMPILER=clang-22",
        "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_C_FLAGS=-fprofile-generate", "-DCMAKE_EXE_LINKER_FLAGS=-fprofile-generate"},
       prod);
-  run({"cmake", "--build", (prod / "build").string()}, prod);
+  tool_output({"cmake", "--build", (prod / "build").string()}, prod);
   const fs::path profraw = prod / "calc-prod.profraw";
-  run({(prod / "build/calc").string(), (project / "scripts/fib.calc").string(), "27"}, prod,
+  tool_output({(prod / "build/calc").string(), (project / "scripts/fib.calc").string(), "27"}, prod,
       {{"LLVM_PROFILE_FILE", profraw.string()}});
   ASSERT_TRUE(fs::exists(profraw));
 
@@ -141,7 +123,7 @@ TEST(ImportE2e, ClangProfrawOfAHandRunInstrumentedBinaryBuildsAloneAndMergesWith
 // The build setting `-pgo=...` of `go version -m`, or "" if there is none.
 std::string pgo_setting(const fs::path& binary) {
   std::smatch m;
-  const std::string text = run({"go", "version", "-m", binary.string()}, binary.parent_path());
+  const std::string text = tool_output({"go", "version", "-m", binary.string()}, binary.parent_path());
   if (!std::regex_search(text, m, std::regex("\tbuild\t-pgo=([^\n]*)"))) return "";
   return m[1];
 }
@@ -150,9 +132,9 @@ TEST(ImportE2e, GoCpuProfileOfTheExampleBuildsAloneAndGoVersionShowsTheStoredPro
   const fs::path project = copy_example("go-module");
   const fs::path prod = scratch_dir("import-go-prod");
   // A real CPU profile of the module's code, taken outside pgo by the test binary's own flag.
-  run({"go", "test", "-c", "-o", (prod / "kernels.test").string(), "./kernels"}, project);
+  tool_output({"go", "test", "-c", "-o", (prod / "kernels.test").string(), "./kernels"}, project);
   const fs::path cpu = prod / "cpu.pprof";
-  run({(prod / "kernels.test").string(), "-test.run=^$", "-test.bench=.", "-test.benchtime=20x",
+  tool_output({(prod / "kernels.test").string(), "-test.run=^$", "-test.bench=.", "-test.benchtime=20x",
        "-test.cpuprofile=" + cpu.string()},
       prod);
 
@@ -278,8 +260,8 @@ constexpr int kProfileSeconds = 10;
 TEST(ImportE2e, GoServerCpuProfileFromNetHttpPprof) {
   const fs::path project = copy_example("go-server");
   const fs::path prod = scratch_dir("import-goserver-prod");
-  run({"go", "build", "-o", (prod / "server").string(), "./cmd/server"}, project);
-  run({"go", "build", "-o", (prod / "load").string(), "./cmd/load"}, project);
+  tool_output({"go", "build", "-o", (prod / "server").string(), "./cmd/server"}, project);
+  tool_output({"go", "build", "-o", (prod / "load").string(), "./cmd/load"}, project);
   ASSERT_FALSE(HasFailure());
 
   const fs::path cpu = prod / "cpu.pprof";
@@ -302,7 +284,7 @@ TEST(ImportE2e, GoServerCpuProfileFromNetHttpPprof) {
     });
     int load_runs = 0;
     while (fetched.wait_for(std::chrono::seconds(0)) != std::future_status::ready && !HasFailure())
-      run({(prod / "load").string(), "-port", std::to_string(port), "-requests", "1500", "-mix", "mixed", "-seed",
+      tool_output({(prod / "load").string(), "-port", std::to_string(port), "-requests", "1500", "-mix", "mixed", "-seed",
            std::to_string(++load_runs)},
           prod);
     const ProcessResult fetch_result = fetched.get();

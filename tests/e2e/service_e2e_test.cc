@@ -71,22 +71,6 @@ bench:
   time_budget: 15s
 )";
 
-// Output of a tool run to completion (stdout and stderr together); "" when it fails.
-std::string tool_output(const std::vector<std::string>& argv) {
-  fs::path out = scratch_dir("tool") / "out";
-  ProcessSpec spec;
-  spec.argv = argv;
-  spec.stdout_file = out;
-  spec.stderr_file = out;
-  spec.timeout = std::chrono::minutes(2);
-  SystemProcessRunner runner;
-  ProcessResult r = runner.run(spec);
-  std::string text = read_file_if_present(out);
-  fs::remove_all(out.parent_path());
-  EXPECT_TRUE(r.ok()) << ::testing::PrintToString(argv) << ": " << r.describe() << "\n" << text;
-  return r.ok() ? text : "";
-}
-
 const json* profile_of(const json& report, const std::string& toolchain, const std::string& target) {
   for (const json& p : report["profiles"])
     if (p["toolchain"] == toolchain && p["target"] == target) return &p;
