@@ -20,7 +20,7 @@
 #include "support/hash.h"
 #include "tests/e2e/e2e_support.h"
 #include "workloads/process.h"
-#include "workloads/service.h"
+#include "workloads/readiness.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
