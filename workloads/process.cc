@@ -94,12 +94,12 @@ bool wait_exit(int pidfd, long timeout_ms) {
   }
 }
 
+}  // namespace
+
 std::string signal_name(int sig) {
   const char* abbrev = sigabbrev_np(sig);
   return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
 }
-
-}  // namespace
 
 std::string ProcessResult::describe() const {
   std::ostringstream out;

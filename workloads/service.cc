@@ -248,11 +248,6 @@ class Sink {
   int fd_ = -1;
 };
 
-std::string signal_name(int sig) {
-  const char* abbrev = sigabbrev_np(sig);
-  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
-}
-
 bool stopped_cleanly(const ProcessResult& server, int stop_signal) {
   if (server.spawn_failed || server.timed_out) return false;
   if (server.signal != 0) return server.signal == stop_signal;
