@@ -98,6 +98,10 @@ class BuildSystem {
   virtual BuildResult build(const BuildRequest& request) = 0;
   // Every executable target the project defines (for `pgo init` and error messages).
   virtual std::vector<std::string> executable_targets(const std::filesystem::path& probe_dir) = 0;
+  // Those of executable_targets() that exist only because a workload runs them and that
+  // build.targets does not restrict (Cargo's `<name>.test` / `<name>.bench` binaries, which
+  // are not among build.bins). Default: none.
+  virtual std::vector<std::string> workload_only_targets(const std::filesystem::path&) { return {}; }
   // Whether `relative` (a path under the source directory) is a source of this kind of project:
   // its content hash goes into the profile's metadata, and a change to it is source drift.
   virtual bool is_source(const std::filesystem::path& relative) const = 0;

@@ -228,8 +228,12 @@ int ToolchainPipeline::jobs() const {
 }
 
 std::vector<std::string> ToolchainPipeline::select_targets() {
-  std::vector<std::string> all = build_system_->executable_targets(store_.build_dir(spec_.name, BuildKind::baseline()));
+  const fs::path probe_dir = store_.build_dir(spec_.name, BuildKind::baseline());
+  std::vector<std::string> all = build_system_->executable_targets(probe_dir);
   std::vector<std::string> targets = config_.build.targets.empty() ? all : config_.build.targets;
+  if (!config_.build.targets.empty())
+    for (const std::string& t : build_system_->workload_only_targets(probe_dir))
+      if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
   std::set<std::string> known(all.begin(), all.end());
   for (const auto& t : targets)
     if (!known.count(t))

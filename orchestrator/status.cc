@@ -20,6 +20,7 @@
 #include "support/error.h"
 #include "support/strings.h"
 #include "support/temporary_directory.h"
+#include "workloads/expand.h"
 
 namespace pgo {
 namespace fs = std::filesystem;
@@ -104,7 +105,7 @@ class ToolchainStatus {
     BuildRequest request;
     request.kind = BuildKind{BuildRole::Instrumented, "status-instrumented"};
     request.build_dir = scratch_.build_dir(tc, request.kind);
-    request.targets = config_.build.targets;
+    request.targets = targets_to_build();
     request.jobs = options_.jobs;
     std::unique_ptr<ProfileFormat> format;
     BuildResult current;
@@ -214,7 +215,7 @@ class ToolchainStatus {
     // The trees the pipeline builds this recipe in: they reach the flags (GCC's paths).
     const std::string family = stage_one_family(recipe);
     BuildRequest r;
-    r.targets = config_.build.targets;
+    r.targets = targets_to_build();
     r.kind = BuildKind{BuildRole::Instrumented, instrumented_tree(family)};
     r.build_dir = store_.build_dir(tc, r.kind);
     FormatContext ctx{runner_, r.build_dir, store_.raw_profiles_dir(tc, family_prefix(family)), threads};
@@ -241,6 +242,16 @@ class ToolchainStatus {
   const ProfileStore& scratch_;
   const AdapterFactories& adapters_;
   std::unique_ptr<BuildSystem> build_system_;
+
+  // build.targets plus the test and bench binaries workloads run, as `pgo build` builds them
+  // (empty: every target).
+  std::vector<std::string> targets_to_build() {
+    std::vector<std::string> targets = config_.build.targets;
+    if (!targets.empty())
+      for (const std::string& t : build_system_->workload_only_targets(scratch_.build_dir(spec_.name, BuildKind::baseline())))
+        if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
+    return targets;
+  }
   Toolchain detected_;
 };
 
@@ -270,6 +281,11 @@ std::vector<ProfileStatus> run_status(const Config& config, const StatusOptions&
   std::set<std::string> selected_names;
   for (const auto& t : selected) selected_names.insert(t.name);
   std::set<std::string> configured_targets(config.build.targets.begin(), config.build.targets.end());
+  // A workload's Cargo test or bench binary is built although build.bins lists bins only (for
+  // every other build system a workload's target is already among build.targets).
+  if (!configured_targets.empty())
+    for (const auto& w : config.workloads)
+      for (const std::string& t : referenced_targets(w)) configured_targets.insert(t);
 
   std::vector<ProfileStatus> out;
   auto add = [&](const std::string& target, const std::string& tc) -> ProfileStatus& {

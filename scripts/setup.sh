@@ -2,7 +2,11 @@
 # Installs every system package pgo needs to build, test and run its examples.
 # Idempotent: packages already present are not reinstalled and apt is not touched
 # when nothing is missing.
+# Usage: scripts/setup.sh [--no-test-tools]
+#   --no-test-tools  skip actionlint (only tests/ci needs it; scripts/demo.sh passes this)
 set -euo pipefail
+test_tools=1
+[[ ${1:-} == --no-test-tools ]] && test_tools=0
 
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -37,7 +41,9 @@ fi
 # (a pinned version; Go is needed anyway for the Go adapter).
 actionlint_version=v1.7.7
 tools_bin="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.tools/bin"
-if [[ ! -x "$tools_bin/actionlint" ]] || ! "$tools_bin/actionlint" -version | grep -qx "$actionlint_version"; then
+if ((!test_tools)); then
+  :
+elif [[ ! -x "$tools_bin/actionlint" ]] || ! "$tools_bin/actionlint" -version | grep -qx "$actionlint_version"; then
   if command -v go >/dev/null; then
     echo "setup: installing actionlint $actionlint_version into $tools_bin" >&2
     GOBIN="$tools_bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"

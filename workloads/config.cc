@@ -77,8 +77,13 @@ void check_placeholders(const Reader& r, const Value& v, const std::string& text
       r.fail(v, "${port} is only for service workloads (a workload with service:), where pgo picks a free port "
                 "for each run");
   if (build.targets.empty()) return;  // the executables are known only after configuring
+  // Cargo's test and bench binaries (adapters/cargo/cargo_targets.h) are not bins: the
+  // adapter finds them in `cargo metadata`.
+  auto cargo_harness = [&](const std::string& t) {
+    return build.system == "cargo" && ((t.size() > 5 && t.ends_with(".test")) || (t.size() > 6 && t.ends_with(".bench")));
+  };
   for (const Placeholder& p : found)
-    if (p.kind == Placeholder::Kind::Bin &&
+    if (p.kind == Placeholder::Kind::Bin && !cargo_harness(p.target) &&
         std::find(build.targets.begin(), build.targets.end(), p.target) == build.targets.end())
       r.fail(v, p.text + " names target '" + p.target + "', which is not in build.targets (" +
                     join_list(build.targets) + ")" + did_you_mean(p.target, build.targets));

@@ -58,6 +58,9 @@ struct ProcessResult {
   std::string describe() const;
 };
 
+// "SIGTERM" for 15 (else "signal N"), for messages about how a process ended.
+std::string signal_name(int sig);
+
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;

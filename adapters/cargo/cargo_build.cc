@@ -12,6 +12,7 @@
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/strings.h"
+#include "workloads/expand.h"
 
 extern char** environ;
 
@@ -41,7 +42,13 @@ void require_cargo() {
 }  // namespace
 
 CargoBuildSystem::CargoBuildSystem(const Config& config, const ToolchainSpec& toolchain, ProcessRunner& runner)
-    : project_dir_(config.project_dir), spec_(config.build), toolchain_(toolchain), runner_(runner) {
+    : project_dir_(config.project_dir),
+      spec_(config.build),
+      toolchain_(toolchain),
+      runner_(runner),
+      config_file_(config.file) {
+  for (const WorkloadSpec& w : config.workloads)
+    for (const std::string& t : referenced_targets(w)) workload_bins_.insert(t);
   source_dir_ = (project_dir_ / config.build.source_dir).lexically_normal();
   if (source_dir_.filename().empty()) source_dir_ = source_dir_.parent_path();  // "dir/" from "."
 }
@@ -132,12 +139,26 @@ Toolchain CargoBuildSystem::detect(const fs::path& probe_dir) {
   return tc;
 }
 
-std::vector<std::string> CargoBuildSystem::executable_targets(const fs::path&) {
+const std::vector<cargo::HarnessTarget>& CargoBuildSystem::harness_targets() {
+  if (!harness_)
+    harness_ = cargo::resolve_harness_targets(
+        workload_bins_, cargo::selected_packages(metadata(), spec_.package, source_dir_), config_file_.string() + ": ");
+  return *harness_;
+}
+
+std::vector<std::string> CargoBuildSystem::executable_targets(const fs::path& probe_dir) {
   std::vector<std::string> bins;
   for (const cargo::Package* p : cargo::selected_packages(metadata(), spec_.package, source_dir_))
     for (const std::string& b : p->bins)
       if (std::find(bins.begin(), bins.end(), b) == bins.end()) bins.push_back(b);
+  for (const std::string& t : workload_only_targets(probe_dir)) bins.push_back(t);
   return bins;
+}
+
+std::vector<std::string> CargoBuildSystem::workload_only_targets(const fs::path&) {
+  std::vector<std::string> names;
+  for (const cargo::HarnessTarget& h : harness_targets()) names.push_back(h.target());
+  return names;
 }
 
 std::vector<std::string> CargoBuildSystem::build_command(const std::vector<std::string>& targets, int jobs) const {
@@ -148,7 +169,9 @@ std::vector<std::string> CargoBuildSystem::build_command(const std::vector<std::
                                    "--profile", spec_.profile};
   if (!spec_.package.empty()) argv.insert(argv.end(), {"-p", spec_.package});
   if (!spec_.features.empty()) argv.insert(argv.end(), {"--features", join(spec_.features, ",")});
-  for (const std::string& t : targets) argv.insert(argv.end(), {"--bin", t});
+  std::vector<std::string> selection =
+      cargo::target_selection_args(targets, harness_ ? *harness_ : std::vector<cargo::HarnessTarget>{});
+  argv.insert(argv.end(), selection.begin(), selection.end());
   argv.insert(argv.end(), spec_.cargo_args.begin(), spec_.cargo_args.end());
   if (jobs > 0) argv.insert(argv.end(), {"-j", std::to_string(jobs)});
   return argv;
@@ -166,7 +189,7 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
   if (targets.empty()) throw UsageError("the Cargo package in " + source_dir_.string() + " has no bin target");
   for (const std::string& t : targets)
     if (std::find(known.begin(), known.end(), t) == known.end())
-      throw UsageError("'" + t + "' is not a bin target of the Cargo package" +
+      throw UsageError("'" + t + "' is not a bin target (or a test or bench binary a workload runs) of the Cargo package" +
                        (spec_.package.empty() ? "" : " '" + spec_.package + "'") + " in " + source_dir_.string() +
                        "; its bin targets are: " + (known.empty() ? "(none)" : join(known, ", ")));
 
@@ -207,12 +230,18 @@ BuildResult CargoBuildSystem::build(const BuildRequest& request) {
 
   BuildResult built;
   for (const std::string& t : targets) {
-    const cargo::ExecutableArtifact* a = cargo::find_bin(messages, t, owner[t]);
+    auto harness = std::find_if(harness_targets().begin(), harness_targets().end(),
+                                [&](const cargo::HarnessTarget& h) { return h.target() == t; });
+    const bool is_bin = harness == harness_targets().end();
+    const cargo::ExecutableArtifact* a =
+        is_bin ? cargo::find_bin(messages, t, owner[t])
+               : cargo::find_executable(messages, harness->cargo_kind(), harness->name, harness->package_id);
+    const std::string what = is_bin ? "bin '" + t + "'" : std::string(harness->cargo_kind()) + " '" + harness->name + "'";
     if (!a)
-      throw BuildError("cargo build succeeded but reported no executable for bin '" + t + "' in its JSON messages (" +
+      throw BuildError("cargo build succeeded but reported no executable for " + what + " in its JSON messages (" +
                        out.string() + "; full log: " + log_file.string() + ")");
     if (!fs::exists(a->executable, ec))
-      throw BuildError("cargo reported " + a->executable.string() + " for bin '" + t + "' but it does not exist");
+      throw BuildError("cargo reported " + a->executable.string() + " for " + what + " but it does not exist");
     built.artifacts.push_back(Artifact{t, a->executable, false});
   }
   for (const fs::path& lib : messages.shared_libraries)

@@ -82,9 +82,14 @@ BuildMessages parse_build_messages(std::string_view text) {
 
 const ExecutableArtifact* find_bin(const BuildMessages& messages, const std::string& target,
                                    const std::string& package_id) {
+  return find_executable(messages, "bin", target, package_id);
+}
+
+const ExecutableArtifact* find_executable(const BuildMessages& messages, const std::string& kind,
+                                          const std::string& target, const std::string& package_id) {
   const ExecutableArtifact* first = nullptr;
   for (const ExecutableArtifact& a : messages.executables) {
-    if (a.target_name != target || std::find(a.kinds.begin(), a.kinds.end(), "bin") == a.kinds.end()) continue;
+    if (a.target_name != target || std::find(a.kinds.begin(), a.kinds.end(), kind) == a.kinds.end()) continue;
     if (!package_id.empty() && a.package_id == package_id) return &a;
     if (!first) first = &a;
   }

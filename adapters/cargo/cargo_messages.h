@@ -37,5 +37,9 @@ BuildMessages parse_build_messages(std::string_view stdout_text);
 // members share a bin name) the one of `package_id` if given, else the first.
 const ExecutableArtifact* find_bin(const BuildMessages& messages, const std::string& target,
                                    const std::string& package_id = {});
+// The same for any target kind: "bin", "test" (an integration test's harness binary under
+// deps/), "bench".
+const ExecutableArtifact* find_executable(const BuildMessages& messages, const std::string& kind,
+                                          const std::string& target, const std::string& package_id = {});
 
 }  // namespace pgo::cargo

@@ -33,11 +33,15 @@ Metadata parse_metadata(std::string_view text) {
   Metadata m;
   for (const json& p : j["packages"]) {
     if (!p.is_object()) continue;
-    Package pkg{json_string(p, "id"), json_string(p, "name"), json_string(p, "version"), json_string(p, "manifest_path"), {}};
+    Package pkg{json_string(p, "id"), json_string(p, "name"), json_string(p, "version"), json_string(p, "manifest_path"),
+                {}, {}, {}};
     if (auto t = p.find("targets"); t != p.end() && t->is_array())
       for (const json& target : *t) {
         std::vector<std::string> kinds = json_strings(target, "kind");
-        if (std::find(kinds.begin(), kinds.end(), "bin") != kinds.end()) pkg.bins.push_back(json_string(target, "name"));
+        auto is = [&](const char* kind) { return std::find(kinds.begin(), kinds.end(), kind) != kinds.end(); };
+        if (is("bin")) pkg.bins.push_back(json_string(target, "name"));
+        if (is("test")) pkg.tests.push_back(json_string(target, "name"));
+        if (is("bench")) pkg.benches.push_back(json_string(target, "name"));
       }
     m.packages.push_back(std::move(pkg));
   }

@@ -1,5 +1,5 @@
 // Reading `cargo metadata --format-version 1`: the packages of the workspace and their bin
-// targets (what `pgo build` can build), and whether the dependency graph holds a crate
+// targets (what `pgo build` can build), test and bench targets (what workloads may run), and whether the dependency graph holds a crate
 // such as `cc` (which compiles C code with a compiler of its own choosing).
 #pragma once
 
@@ -15,7 +15,9 @@ struct Package {
   std::string name;
   std::string version;
   std::filesystem::path manifest_path;
-  std::vector<std::string> bins;  // bin target names
+  std::vector<std::string> bins;     // bin target names
+  std::vector<std::string> tests;    // integration test target names (tests/*.rs)
+  std::vector<std::string> benches;  // bench target names (benches/*.rs)
 };
 
 struct Metadata {

@@ -1,6 +1,6 @@
 // `pgo build` on examples/rust-cargo with the real cargo/rustc 1.95: the report, the stored
-// profile and metadata, Cargo rebuilding exactly when the profile changes, and the user's
-// RUSTFLAGS reaching every build.
+// profile and metadata, Cargo rebuilding exactly when the profile changes, the user's
+// RUSTFLAGS reaching every build, and a workload running a `cargo bench` binary.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -26,13 +26,16 @@ std::string build_log(const fs::path& project, const std::string& kind) {
   return read_file(project / ".pgo" / "build" / "rust" / kind / "pgo-build.log");
 }
 
-// The rustc command line cargo -v printed for the rvm crate; empty if it was not compiled.
-std::string rvm_rustc_line(const std::string& log) {
+// The rustc command line cargo -v printed for `crate`; empty if it was not compiled.
+std::string rustc_line(const std::string& log, const std::string& crate) {
   std::istringstream in(log);
   for (std::string line; std::getline(in, line);)
-    if (line.find("Running `") != std::string::npos && line.find("--crate-name rvm") != std::string::npos) return line;
+    if (line.find("Running `") != std::string::npos && line.find("--crate-name " + crate + " ") != std::string::npos)
+      return line;
   return {};
 }
+
+std::string rvm_rustc_line(const std::string& log) { return rustc_line(log, "rvm"); }
 
 class CargoEndToEnd : public ::testing::Test {
  protected:
@@ -129,6 +132,66 @@ TEST_F(CargoEndToEnd, UserRustflagsReachBaselineInstrumentedAndOptimizedBuilds) 
   EXPECT_LT(optimized.find("-C target-cpu=native"), optimized.find("-Cprofile-use="));
   json report = json::parse(run.out);
   EXPECT_GT(report["profiles"][0]["profile"]["functions_with_counts"].get<int>(), 0);
+  fs::remove_all(project.parent_path());
+}
+
+// A workload that runs the example's `cargo bench` binary (benches/parse.rs) as
+// ${bin:parse.bench}: built with --bench in all three trees although build.bins lists only
+// rvm, trained (its own functions get counts), optimized with the profile and benchmarked.
+TEST_F(CargoEndToEnd, TrainsAndBenchmarksACargoBenchBinary) {
+  fs::path project = copy_cargo_example();
+  write_text(project / "pgo.yaml", R"(version: 1
+build:
+  system: cargo
+  bins: [rvm]
+toolchains: [rust]
+workloads:
+  - name: parse
+    run: ["${bin:parse.bench}", "--bench"]
+bench: {warmup: 0, min_runs: 3, max_runs: 3, time_budget: 10s}
+)");
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  json report = json::parse(run.out);
+  const json* bench = nullptr;
+  for (const json& p : report["profiles"])
+    if (p["target"] == "parse.bench") bench = &p;
+  ASSERT_NE(bench, nullptr) << report["profiles"].dump();
+  const json& profile = (*bench)["profile"];
+  EXPECT_GT(profile["functions_with_counts"].get<int>(), 0);
+  EXPECT_TRUE(profile["optimized_binary_differs"].get<bool>());
+  EXPECT_EQ(profile["mismatch_warnings"].get<int>(), 0) << profile["warning_examples"].dump();
+  bool bench_code_counted = false;
+  for (const json& f : profile["hottest"])
+    bench_code_counted = bench_code_counted || (f["name"].get<std::string>().starts_with("parse::") &&
+                                                f["count"].get<long long>() > 0);
+  EXPECT_TRUE(bench_code_counted) << profile["hottest"].dump();
+  EXPECT_TRUE(fs::exists(project / ".pgo" / "profiles" / "parse.bench" / "rust.profdata"));
+
+  ASSERT_EQ(report["results"].size(), 1u);
+  EXPECT_EQ(report["results"][0]["workload"], "parse");
+  expect_measured_result(report["results"][0], 3);
+
+  // cargo selected the bench by name, and the bench crate got pgo's flags in each tree.
+  EXPECT_NE(build_log(project, "optimized").find("--bin rvm --bench parse"), std::string::npos);
+  EXPECT_NE(rustc_line(build_log(project, "instrumented"), "parse").find("-Cprofile-generate="), std::string::npos);
+  EXPECT_NE(rustc_line(build_log(project, "optimized"), "parse").find("-Cprofile-use="), std::string::npos);
+  EXPECT_EQ(rustc_line(build_log(project, "baseline"), "parse").find("-Cprofile"), std::string::npos);
+  fs::remove_all(project.parent_path());
+}
+
+TEST_F(CargoEndToEnd, AWorkloadNamingAMissingBenchIsAUsageError) {
+  fs::path project = copy_cargo_example();
+  std::string yaml = read_file(project / "pgo.yaml");
+  const std::string words_run = "[\"${bin:rvm}\", \"words\"";
+  ASSERT_NE(yaml.find(words_run), std::string::npos) << yaml;
+  yaml.replace(yaml.find(words_run), words_run.size(), "[\"${bin:words.bench}\", \"words\"");
+  write_text(project / "pgo.yaml", yaml);
+  PgoRun run = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("${bin:words.bench}, but the package has no bench target 'words'"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("test and bench binaries: parse.bench"), std::string::npos) << run.err;
   fs::remove_all(project.parent_path());
 }
 

@@ -199,6 +199,25 @@ TEST(ConfigTest, CargoAndGoImplyTheirToolchain) {
   EXPECT_EQ(go.build.packages, std::vector<std::string>{"./cmd/app"});
 }
 
+// Cargo's test and bench binaries are not bins: build.bins does not restrict them (the adapter
+// finds them in `cargo metadata`); for other build systems the name is just a target's.
+TEST(ConfigTest, CargoTestAndBenchBinariesAreNotBins) {
+  const std::string workloads = "workloads:\n  - name: a\n    run: [\"${bin:parse.bench}\", --bench]\n"
+                                "  - name: b\n    run: [\"${bin:smoke.test}\"]\n";
+  Config cargo = parse_config("version: 1\nbuild:\n  system: cargo\n  bins: [app]\n" + workloads, "pgo.yaml");
+  EXPECT_EQ(cargo.build.targets, std::vector<std::string>{"app"});
+  EXPECT_THROW(parse_config("version: 1\nbuild:\n  system: cargo\n  bins: [app]\nworkloads:\n  - name: a\n"
+                            "    run: [\"${bin:.bench}\"]\n", "pgo.yaml"),
+               Error);
+  try {
+    parse_config("version: 1\ntoolchains: [gcc]\nbuild:\n  targets: [calc]\n" + workloads, "pgo.yaml");
+    ADD_FAILURE() << "a CMake workload's target outside build.targets was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("names target 'parse.bench', which is not in build.targets (calc)"),
+              std::string::npos) << e.what();
+  }
+}
+
 TEST(ConfigTest, CommandBuildTakesArgvOrShellLine) {
   Config c = parse_config(Replace(kBase, "[gcc]", "[gcc, clang]") +
                               "build:\n  system: command\n  configure: [./configure, --quiet]\n"
