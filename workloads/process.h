@@ -110,9 +110,6 @@ bool interrupted();
 // Throws Error(kInterrupted) if a signal arrived.
 void throw_if_interrupted();
 
-// "SIGTERM", "SIGSEGV", or "signal 99" for a number without a name.
-std::string signal_name(int sig);
-
 // Resolves argv[0] against PATH; nullopt if not found.
 std::optional<std::filesystem::path> find_program(const std::string& name);
 
