@@ -19,7 +19,6 @@ type Product struct {
 	Rating     int      `json:"rating"` // tenths of a star, 0-50
 	Stock      int      `json:"stock"`
 	Tags       []string `json:"tags"`
-	lowerName  string   // Name in lower case, for case-insensitive search
 }
 
 // Categories of the generated catalog, in a fixed order.
@@ -49,7 +48,6 @@ func NewCatalog(size int) *Catalog {
 		p.SKU = fmt.Sprintf("P%05d", i)
 		p.Name = adjectives[rng.IntN(len(adjectives))] + " " + adjectives[rng.IntN(len(adjectives))] + " " +
 			nouns[rng.IntN(len(nouns))]
-		p.lowerName = strings.ToLower(p.Name)
 		p.Category = Categories[rng.IntN(len(Categories))]
 		p.PriceCents = int64(199 + rng.IntN(49800))
 		p.Rating = rng.IntN(51)
@@ -109,11 +107,34 @@ func (c priceBetween) match(p *Product) bool {
 type nameOrTag struct{ text string }
 
 func (c nameOrTag) match(p *Product) bool {
-	if strings.Contains(p.lowerName, c.text) {
+	if containsFold(p.Name, c.text) {
 		return true
 	}
 	for _, t := range p.Tags {
 		if t == c.text {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether `lower`, already in lower case, occurs in `s` ignoring ASCII
+// case, without building a lower-case copy of `s` for every product of every query.
+func containsFold(s, lower string) bool {
+	n := len(lower)
+	for start := 0; start+n <= len(s); start++ {
+		match := true
+		for i := 0; i < n; i++ {
+			b := s[start+i]
+			if 'A' <= b && b <= 'Z' {
+				b += 'a' - 'A'
+			}
+			if b != lower[i] {
+				match = false
+				break
+			}
+		}
+		if match {
 			return true
 		}
 	}
