@@ -19,7 +19,7 @@ class FakeRunner : public ProcessRunner {
   struct Reply {
     ProcessResult result;
     std::string stdout_text = "hello\n";
-    std::string stderr_text;  // written only where the spec sends stderr to a file
+    std::string stderr_text;  // written only where the spec sends stderr to a file of its own
   };
   // Called with the binary's name and how many times it ran before (warm-ups included).
   std::function<Reply(const std::string& name, int nth)> script;
@@ -34,7 +34,8 @@ class FakeRunner : public ProcessRunner {
     specs.push_back(spec);
     Reply reply = script(name, nth);
     if (!spec.stdout_file.empty()) std::ofstream(spec.stdout_file) << reply.stdout_text;
-    if (!spec.stderr_file.empty()) std::ofstream(spec.stderr_file) << reply.stderr_text;
+    if (!spec.stderr_file.empty() && spec.stderr_file != spec.stdout_file)
+      std::ofstream(spec.stderr_file) << reply.stderr_text;
     if (clock) *clock += reply.result.wall_s;
     return reply.result;
   }
