@@ -1,12 +1,20 @@
 // GccProfileFormat::merge and its gcov-tool plumbing.
 //
-// gcov-tool (GCC 12) merges two directories: `merge A B -o OUT -w wA,wB` gives
-// OUT = wA*A + wB*B with integral weights (fractions are truncated, and wA below 1 is
-// taken as 1). N runs are folded as ((r1*w1 + r2*w2) *1 + r3*w3) ..., so the result is
-// sum(w_i * r_i); a single run with weight w > 1 goes through `rewrite -s w`.
+// gcov-tool (GCC 12) merges two directories: `merge A B -o OUT`. pgo folds N runs as
+// ((r1 + r2) + r3) ..., a run of weight w added w times, so the result is sum(w_i * r_i).
+//
+// Two bugs of gcov-tool 12 shape this, both internal compiler errors on files with value
+// profiles (topn counters: indirect calls, C++ virtual calls), found on examples/c-server:
+//   - any weight other than 1 (`merge -w 2,1`, `rewrite -s 2`: in gcov_read_counter_mem or
+//     __gcov_topn_counter_op), hence the repeated additions instead of weights;
+//   - two directories that hold different sets of files (in write_topn_counters), as when one
+//     training run ran only a project's client and another only its server: the files are
+//     merged in groups, each the files that the same runs wrote, so that within a group every
+//     directory holds the same files. Runs of one program form a single group.
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "adapters/gcc/gcc_format.h"
 #include "adapters/gcc/gcc_paths.h"
@@ -126,7 +134,6 @@ void verify_merged(const fs::path& dir, const Expected& exp, const std::string& 
   }
 }
 
-std::string weight_text(uint64_t w) { return std::to_string(w); }
 
 }  // namespace
 
@@ -227,24 +234,44 @@ MergeResult GccProfileFormat::merge(const std::vector<WeightedInput>& inputs, co
   fs::path work = gcc_paths::make_temp_dir(result.output.parent_path(), "." + result.output.filename().string() + ".merge");
   try {
     check_gcov_tool_version(good.front().files.front().parsed.version, work);
-    std::vector<fs::path> staged;
-    for (size_t k = 0; k < good.size(); ++k) {
-      staged.push_back(work / ("in" + std::to_string(k)));
-      for (const StagedFile& f : good[k].files) write_plain(staged.back() / f.rel, f.bytes);
-    }
-    fs::path acc = staged[0];
-    if (good.size() == 1 && good[0].weight > 1) {
-      acc = work / "acc1";
-      run_gcov_tool({"rewrite", staged[0].string(), "-s", weight_text(good[0].weight), "-o", acc.string()}, work);
-    }
-    for (size_t k = 1; k < good.size(); ++k) {
-      // The accumulator carries its weights already: weight 1 after the first step.
-      uint64_t acc_weight = k == 1 ? good[0].weight : 1;
-      fs::path next = work / ("acc" + std::to_string(k));
-      run_gcov_tool({"merge", acc.string(), staged[k].string(), "-o", next.string(), "-w",
-                     weight_text(acc_weight) + "," + weight_text(good[k].weight)},
-                    work);
-      acc = next;
+    // Folds run directories that hold the same files into sum(w_i * r_i), each run added w_i
+    // times with weight 1 (see the top of the file); returns the directory holding it (the
+    // only run's own when there is nothing to add).
+    auto fold_runs = [&](const std::vector<std::pair<fs::path, uint64_t>>& dirs, const fs::path& dir) {
+      std::vector<fs::path> addends;
+      for (const auto& [run_dir, weight] : dirs) addends.insert(addends.end(), weight, run_dir);
+      fs::path acc = addends[0];
+      for (size_t k = 1; k < addends.size(); ++k) {
+        fs::path next = dir / ("acc" + std::to_string(k));
+        run_gcov_tool({"merge", acc.string(), addends[k].string(), "-o", next.string(), "-w", "1,1"}, work);
+        acc = next;
+      }
+      return acc;
+    };
+    // file -> the runs that wrote it; then the files of each set of runs.
+    std::map<std::string, std::vector<size_t>> writers;
+    for (size_t k = 0; k < good.size(); ++k)
+      for (const StagedFile& f : good[k].files) writers[f.rel.string()].push_back(k);
+    std::map<std::vector<size_t>, std::vector<std::string>> groups;
+    for (const auto& [rel, runs_of_file] : writers) groups[runs_of_file].push_back(rel);
+
+    const fs::path acc = work / "merged";
+    size_t group_index = 0;
+    for (const auto& [members, files] : groups) {
+      const fs::path group_dir = work / ("group" + std::to_string(group_index++));
+      const std::set<std::string> in_group(files.begin(), files.end());
+      std::vector<std::pair<fs::path, uint64_t>> staged;  // one directory per run, with its weight
+      for (size_t k : members) {
+        staged.emplace_back(group_dir / ("in" + std::to_string(k)), good[k].weight);
+        for (const StagedFile& f : good[k].files)
+          if (in_group.count(f.rel.string()))
+            write_plain(staged.back().first / f.rel, f.bytes);
+      }
+      const fs::path merged = fold_runs(staged, group_dir);
+      for (const std::string& rel : files) {
+        fs::create_directories((acc / rel).parent_path());
+        fs::copy_file(merged / rel, acc / rel, fs::copy_options::overwrite_existing);
+      }
     }
     verify_merged(acc, expected_counts(good), tool);
     if (!options_.notes_dir.empty()) {

@@ -1,7 +1,7 @@
 // `pgo import` end to end with the real toolchains (docs/production-profiles.md): a profile
 // collected outside pgo — a .profraw of a hand-built instrumented calc (clang-22), a CPU
-// profile of examples/go-module's code (go test -cpuprofile), a CPU profile that the running
-// examples/go-server serves through net/http/pprof under its own load (issue 16) — checked,
+// profile that the running examples/go-server serves through net/http/pprof under its own
+// load (issue 16) — checked,
 // kept in the store, built from alone (`--profile imported`) and merged with the training; a
 // damaged or wrong-version file leaves the store as it was.
 #include <fcntl.h>
@@ -126,48 +126,6 @@ std::string pgo_setting(const fs::path& binary) {
   const std::string text = tool_output({"go", "version", "-m", binary.string()}, binary.parent_path());
   if (!std::regex_search(text, m, std::regex("\tbuild\t-pgo=([^\n]*)"))) return "";
   return m[1];
-}
-
-TEST(ImportE2e, GoCpuProfileOfTheExampleBuildsAloneAndGoVersionShowsTheStoredProfile) {
-  const fs::path project = copy_example("go-module");
-  const fs::path prod = scratch_dir("import-go-prod");
-  // A real CPU profile of the module's code, taken outside pgo by the test binary's own flag.
-  tool_output({"go", "test", "-c", "-o", (prod / "kernels.test").string(), "./kernels"}, project);
-  const fs::path cpu = prod / "cpu.pprof";
-  tool_output({(prod / "kernels.test").string(), "-test.run=^$", "-test.bench=.", "-test.benchtime=20x",
-       "-test.cpuprofile=" + cpu.string()},
-      prod);
-
-  PgoRun imported = run_pgo({"import", cpu.string(), "--target", "gomodule", "-C", project.string()});
-  ASSERT_EQ(imported.exit_code, 0) << imported.err;
-  EXPECT_THAT(imported.out, HasSubstr("(pprof, go, weight 1"));
-  const fs::path manifest = project / ".pgo/profiles/gomodule/imports/go.json";
-  const std::string manifest_before = read_file(manifest);
-  // A damaged profile is refused naming it, and the store keeps what it had.
-  const fs::path cut = truncated_copy(cpu);
-  PgoRun bad = run_pgo({"import", cut.string(), "--target", "gomodule", "-C", project.string()});
-  EXPECT_EQ(bad.exit_code, 2) << bad.err;
-  EXPECT_THAT(bad.err, HasSubstr(cut.string()));
-  EXPECT_EQ(read_file(manifest), manifest_before);
-
-  PgoRun build = run_pgo({"build", "-C", project.string(), "--profile", "imported", "--no-bench", "--json"});
-  ASSERT_EQ(build.exit_code, 0) << build.err;
-  json report = json::parse(build.out);
-  EXPECT_EQ(profile_of(report, "gomodule")["profile"]["source"], "imported");
-  EXPECT_FALSE(has_stage(report, "build instrumented"));
-  EXPECT_FALSE(has_stage(report, "train"));
-
-  // The optimized binary was built with -pgo= the stored profile, which is the imported file.
-  const std::string used = pgo_setting(project / ".pgo/build/go/optimized/gomodule");
-  ASSERT_FALSE(used.empty());
-  EXPECT_EQ(sha256_file(used), sha256_file(cpu));
-  EXPECT_EQ(sha256_file(project / ".pgo/profiles/gomodule/go.pprof"), sha256_file(cpu));
-  const json meta = read_json(project / ".pgo/profiles/gomodule/go.json");
-  ASSERT_EQ(meta["parts"].size(), 1u);
-  EXPECT_EQ(meta["parts"][0]["sha256"], sha256_file(cpu));
-  EXPECT_EQ(meta["parts"][0]["toolchain"], "go");
-  fs::remove_all(prod);
-  fs::remove_all(project.parent_path());
 }
 
 // A process the test starts and owns, in a process group of its own: SIGKILLed (group and
@@ -305,6 +263,13 @@ TEST(ImportE2e, GoServerCpuProfileFromNetHttpPprof) {
   const json manifest = read_json(project / ".pgo/profiles/server/imports/go.json");
   ASSERT_EQ(manifest["imports"].size(), 1u);
   EXPECT_EQ(manifest["imports"][0]["sha256"], sha256_file(cpu));
+  // A damaged profile is refused naming it, and the store keeps what it had.
+  const std::string manifest_before = read_file(project / ".pgo/profiles/server/imports/go.json");
+  const fs::path cut = truncated_copy(cpu);
+  PgoRun bad = run_pgo({"import", cut.string(), "--target", "server", "-C", project.string()});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_THAT(bad.err, HasSubstr(cut.string()));
+  EXPECT_EQ(read_file(project / ".pgo/profiles/server/imports/go.json"), manifest_before);
   const uint64_t samples = manifest["imports"][0]["total_count"].get<uint64_t>();
   EXPECT_GE(samples, 100u);  // the server was busy, not idle, while it was profiled
   std::cerr << "[import] go-server CPU profile: " << fs::file_size(cpu) << " bytes, " << samples << " samples, "
@@ -327,6 +292,8 @@ TEST(ImportE2e, GoServerCpuProfileFromNetHttpPprof) {
   const json meta = read_json(project / ".pgo/profiles/server/go.json");
   ASSERT_EQ(meta["parts"].size(), 1u);
   EXPECT_EQ(meta["parts"][0]["source"], "imported");
+  EXPECT_EQ(meta["parts"][0]["sha256"], sha256_file(cpu));
+  EXPECT_EQ(meta["parts"][0]["toolchain"], "go");
 
   // The optimized server was built with -pgo= a file holding the imported profile's bytes.
   const std::string used = pgo_setting(project / ".pgo/build/go/optimized/server");

@@ -49,7 +49,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Example{"cpp-cmake", "cmake", "run: [\"${bin:orderbook}\"]"},
                       Example{"c-make", "command", "artifacts:\n    pack: pack"},
                       Example{"rust-cargo", "cargo", "bins: [rvm]"},
-                      Example{"go-module", "go", "packages: [\"./cmd/gomodule\"]"}),
+                      Example{"go-module", "go", "packages: [\"./cmd/gomodule\"]"},
+                      Example{"c-server", "cmake", "run: [\"${bin:kvload}\", \"--help\"]"},
+                      Example{"go-server", "go", "packages: [\"./cmd/load\", \"./cmd/server\"]"}),
     [](const ::testing::TestParamInfo<Example>& info) {
       std::string name = info.param.name;
       std::replace(name.begin(), name.end(), '-', '_');
