@@ -201,10 +201,8 @@ ImportOutcome import_profile(const Config& config, const ImportRequest& request)
   entry.total_count = prepared.total_count;
   entry.collected = prepared.collected;
 
-  ProfileStore store(config.project_dir / config.store_dir);
-  StoreLock lock(store.root());
-  store.check_writable();
-  store.remove_interrupted_writes();
+  WritableStore writable(config.project_dir / config.store_dir);
+  ProfileStore& store = writable.store;
   entry.imported = now_iso8601();
   std::vector<ImportedProfile> all =
       add_import(store, request.target, prepared.file, go ? ".pprof" : ".profdata", entry, request.replace);

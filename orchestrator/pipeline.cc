@@ -277,10 +277,8 @@ std::vector<fs::path> run_train_shard(const Config& config, const BuildOptions& 
                                       Progress& progress, const AdapterFactories& adapters) {
   if (!options.shard || options.shard_out.empty()) throw UsageError("pgo train needs --shard K/N and --out DIR");
   Report report;  // stage timings only; a shard writes no report
-  ProfileStore store(config.project_dir / config.store_dir);
-  StoreLock lock(store.root());
-  store.check_writable();
-  store.remove_interrupted_writes();
+  WritableStore writable(config.project_dir / config.store_dir);
+  ProfileStore& store = writable.store;
   std::vector<fs::path> manifests;
   try {
     for (const auto& spec : select_toolchains(config, options.toolchains)) {
@@ -303,10 +301,8 @@ Report run_build(const Config& config, const BuildOptions& options, ProcessRunne
   report.created = now_iso8601();
   report.pgo_version = options.pgo_version;
   report.project = config.project_dir;
-  ProfileStore store(config.project_dir / config.store_dir);
-  StoreLock lock(store.root());
-  store.check_writable();
-  store.remove_interrupted_writes();
+  WritableStore writable(config.project_dir / config.store_dir);
+  ProfileStore& store = writable.store;
   store.write_gitignore();
   try {
     for (const auto& spec : select_toolchains(config, options.toolchains)) {

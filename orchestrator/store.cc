@@ -266,6 +266,11 @@ void ProfileStore::write_gitignore() const {
                     "/build/\n/runs/\n/reports/\n/lock\n");
 }
 
+WritableStore::WritableStore(const fs::path& root) : store(root), lock(store.root()) {
+  store.check_writable();
+  store.remove_interrupted_writes();
+}
+
 void ProfileStore::check_writable() const {
   for (const fs::path& dir : {root_ / "profiles", reports_dir()}) {
     std::error_code ec;

@@ -111,6 +111,14 @@ class ProfileStore {
   std::filesystem::path root_;
 };
 
+// The store held for writing (pgo build, train, import): its lock taken, then checked
+// writable, then cleared of what a killed pgo left half-written, in that order.
+struct WritableStore {
+  explicit WritableStore(const std::filesystem::path& root);
+  ProfileStore store;
+  StoreLock lock;
+};
+
 // Which files of a source tree are sources (BuildSystem::is_source), by relative path.
 using SourceFilter = std::function<bool(const std::filesystem::path& relative)>;
 

@@ -6,9 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstring>
 #include <exception>
-#include <fstream>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -183,6 +181,13 @@ ProcessResult run_service(ProcessRunner& runner, const ProcessSpec& spec) {
   };
   ReadyCheck ready = plan.ready;
   ready.target = substitute_port(ready.target, port);
+  const auto ready_timeout = ready.timeout * service.slowdown;
+  const auto stop_grace = plan.stop_grace * service.slowdown;
+  auto seconds = [](std::chrono::milliseconds value) {
+    return format_duration(std::chrono::duration<double>(value).count());
+  };
+  const std::string stretched =
+      service.slowdown > 1 ? ", x" + std::to_string(service.slowdown) + " on a simulated CPU" : "";
   std::optional<std::regex> pattern;
   if (ready.kind == ReadyCheck::Kind::Output) pattern.emplace(ready.target);
 
@@ -221,7 +226,7 @@ ProcessResult run_service(ProcessRunner& runner, const ProcessSpec& spec) {
     Server server(runner, server_spec);
 
     // 3. Ready?
-    const auto ready_by = std::min(deadline, Clock::now() + ready.timeout);
+    const auto ready_by = std::min(deadline, Clock::now() + ready_timeout);
     bool is_up = false;
     while (!is_up && !server.done() && Clock::now() < ready_by && !interrupted()) {
       is_up = server.pgid() > 0 && is_ready(ready, spec.cwd, server_log, pattern);
@@ -229,8 +234,7 @@ ProcessResult run_service(ProcessRunner& runner, const ProcessSpec& spec) {
     }
     if (!is_up && !server.done() && !interrupted())
       failure = "service not ready after " + format_duration(std::chrono::duration<double>(Clock::now() - started).count()) +
-                " (waited for " + describe_ready(ready) + "; ready.timeout is " +
-                format_duration(std::chrono::duration<double>(ready.timeout).count()) + ")";
+                " (waited for " + describe_ready(ready) + "; ready.timeout is " + seconds(ready.timeout) + stretched + ")";
 
     // 4. Load.
     if (is_up) {
@@ -252,12 +256,11 @@ ProcessResult run_service(ProcessRunner& runner, const ProcessSpec& spec) {
     const bool ended_early = server.done();
     if (!ended_early) {
       server.kill(plan.stop_signal);
-      if (!server.wait(plan.stop_grace)) {
+      if (!server.wait(stop_grace)) {
         server.kill(SIGKILL);
         if (failure.empty())
-          failure = "service did not stop within " +
-                    format_duration(std::chrono::duration<double>(plan.stop_grace).count()) + " of " +
-                    signal_name(plan.stop_signal) + "; its process group was killed (SIGKILL), so a profile "
+          failure = "service did not stop within " + seconds(stop_grace) + " of " + signal_name(plan.stop_signal) +
+                    (stretched.empty() ? "" : " (stop.grace " + seconds(plan.stop_grace) + stretched + ")") + "; its process group was killed (SIGKILL), so a profile "
                     "it writes at exit is missing (raise service.stop.grace, or stop it with another signal)";
       }
     }

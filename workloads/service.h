@@ -21,6 +21,9 @@ namespace pgo {
 struct ServiceRun {
   ServiceSpec spec;  // load commands and readiness target expanded, ${port} still in place
   std::map<std::string, std::string> client_env;  // the workload's env: clients get no profiling env
+  // How many times slower than native the server runs (20 when it runs on valgrind's simulated
+  // CPU to count instructions): the readiness timeout and the stop grace are stretched by it.
+  int slowdown = 1;
 };
 
 // Runs the service of `spec` (spec.service set) with `runner` for its processes:

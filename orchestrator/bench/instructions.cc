@@ -152,8 +152,7 @@ ProcessSpec counted_process(Counter counter, const ProcessSpec& spec, const fs::
     if (spec.timeout.count() > 0) wrapped.timeout = spec.timeout * 50;
     if (spec.service) {  // the server runs on the simulated CPU: slower to start and to stop
       auto service = std::make_shared<ServiceRun>(*spec.service);
-      service->spec.ready.timeout *= 20;
-      service->spec.stop_grace *= 10;
+      service->slowdown = 20;
       wrapped.service = service;
     }
   }

@@ -12,6 +12,7 @@
 #include "orchestrator/bench/settings.h"
 #include "support/atomic_file.h"
 #include "support/strings.h"
+#include "workloads/service.h"
 
 namespace fs = std::filesystem;
 
@@ -87,6 +88,15 @@ TEST(CountedProcess, WrapsTheCommand) {
   EXPECT_NE(std::find(cg.argv.begin(), cg.argv.end(), "--log-file=/tmp/w/base.%p.log"), cg.argv.end());
   EXPECT_EQ(cg.argv.back(), "x");
   EXPECT_EQ(cg.timeout, std::chrono::seconds(100));
+}
+
+TEST(CountedProcess, AServiceOnValgrindIsMarkedSlowerAndNotOnPerf) {
+  ProcessSpec spec;
+  spec.argv = {"/bin/server"};
+  spec.service = std::make_shared<ServiceRun>();
+  EXPECT_EQ(counted_process(Counter::Cachegrind, spec, "/tmp/w/base").service->slowdown, 20);
+  EXPECT_EQ(counted_process(Counter::Perf, spec, "/tmp/w/base").service->slowdown, 1);
+  EXPECT_EQ(spec.service->slowdown, 1);  // the caller's spec is left as it was
 }
 
 // Plays perf: writes the count of the program after "--" into the -o file, and its output.

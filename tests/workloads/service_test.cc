@@ -140,6 +140,17 @@ TEST_F(ServiceTest, AServerThatIgnoresTheStopSignalIsKilledAfterTheGrace) {
   EXPECT_FALSE(ServerStillRuns());
 }
 
+// Counting instructions runs the server on valgrind's CPU: the grace it gets is stretched.
+TEST_F(ServiceTest, ASlowdownStretchesTheGraceAndTheMessageSaysSo) {
+  ProcessSpec spec = Service({"x"}, {"ignore-term"});
+  Plan(spec).spec.stop_grace = 150ms;
+  Plan(spec).slowdown = 2;
+  ProcessResult r = run_service(runner_, spec);
+  EXPECT_THAT(r.describe(), HasSubstr("service did not stop within 300 ms of SIGTERM "
+                                      "(stop.grace 150 ms, x2 on a simulated CPU)"));
+  EXPECT_FALSE(ServerStillRuns());
+}
+
 TEST_F(ServiceTest, AServerThatDiesUnderLoadIsReported) {
   ProcessSpec spec = Service({});
   Plan(spec).spec.load = {LoadCommand{{"sh", "-c", "kill -SEGV $(cat pid); sleep 0.5"}}};
