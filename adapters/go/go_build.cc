@@ -202,6 +202,22 @@ std::vector<std::string> GoBuildSystem::build_command(const std::string& target,
   return argv;
 }
 
+// Go reads a package's profile as default.pgo, and a release build after `pgo export` records
+// -pgo=<its directory>/default.pgo. The optimized build reads a copy named the same, beside
+// its binaries, so that with -trimpath (which keeps only the file name) the binary pgo measured
+// records what that release build records: -pgo=default.pgo.
+std::vector<std::string> GoBuildSystem::with_profile_as_default_pgo(std::vector<std::string> flags,
+                                                                     const fs::path& build_dir) {
+  for (std::string& f : flags) {
+    if (!f.starts_with("-pgo=") || f == "-pgo=off" || f == "-pgo=auto") continue;
+    const fs::path profile = build_dir / "profile" / "default.pgo";
+    fs::create_directories(profile.parent_path());
+    copy_file_atomic(f.substr(5), profile);
+    f = "-pgo=" + profile.string();
+  }
+  return flags;
+}
+
 BuildResult GoBuildSystem::build(const BuildRequest& request) {
   if (goversion_.empty()) detect(request.build_dir);
   fs::path build_dir = fs::absolute(request.build_dir).lexically_normal();
@@ -222,6 +238,8 @@ BuildResult GoBuildSystem::build(const BuildRequest& request) {
   BuildResult result;
   result.log = build_dir / kLogFileName;
   std::string log;
+  std::vector<std::string> flags = request.flags.compile;
+  if (request.kind.role == BuildRole::Optimized) flags = with_profile_as_default_pgo(flags, build_dir);
   for (const auto& n : names) {
     // One overlay per binary, hooking only its own package: a binary that imports another
     // target's package must not start a second profiler.
@@ -230,7 +248,7 @@ BuildResult GoBuildSystem::build(const BuildRequest& request) {
       overlay = go::write_hook_overlay({{targets().at(n).dir, targets().at(n).package_name}},
                                        build_dir / "pgo-hook" / n, go::flag_value(goflags_, "overlay").value_or(""));
     std::vector<std::string> argv =
-        build_command(n, build_dir, request.kind.role, request.flags.compile, request.jobs, overlay);
+        build_command(n, build_dir, request.kind.role, flags, request.jobs, overlay);
     run_go(argv, result.log, log, std::string("go ") + (targets().at(n).test ? "test -c" : "build") + " of " + n);
     result.artifacts.push_back(Artifact{n, build_dir / n, false});
   }
@@ -239,7 +257,7 @@ BuildResult GoBuildSystem::build(const BuildRequest& request) {
 
   if (request.kind.role == BuildRole::Optimized) {
     std::string expected;
-    for (const auto& f : request.flags.compile)
+    for (const auto& f : flags)
       if (f.starts_with("-pgo=")) expected = f.substr(5);
     for (const Artifact& a : result.artifacts) {
       // Go records -pgo in the build info of commands and of test binaries of package main,
@@ -264,11 +282,12 @@ void GoBuildSystem::write_sources(const fs::path& build_dir, const std::vector<s
   write_go_sources(sources, build_dir / kGoSourcesFileName);
 }
 
-void GoBuildSystem::verify_profile(const Artifact& artifact, const std::string& expected) {
+void GoBuildSystem::verify_profile(const Artifact& artifact, std::string expected) {
   std::string text = capture_go({"version", "-m", artifact.path.string()}, "go version -m");
   auto settings = go::parse_build_settings(text);
   auto it = settings.find("-pgo");
   std::string got = it == settings.end() ? "" : unquote(it->second);
+  expected = go::recorded_pgo_setting(expected, settings);
   if (got != expected)
     throw BuildError("the optimized " + artifact.target + " (" + artifact.path.string() + ") records " +
                      (got.empty() ? std::string("no -pgo build setting") : "-pgo=" + got) +

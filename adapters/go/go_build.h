@@ -63,7 +63,9 @@ class GoBuildSystem : public BuildSystem {
   std::string run_go(const std::vector<std::string>& args, const std::filesystem::path& log_file, std::string& log,
                      const std::string& what);
   std::string capture_go(const std::vector<std::string>& args, const std::string& what);
-  void verify_profile(const Artifact& artifact, const std::string& expected_pgo);
+  void verify_profile(const Artifact& artifact, std::string expected_pgo);
+  static std::vector<std::string> with_profile_as_default_pgo(std::vector<std::string> flags,
+                                                              const std::filesystem::path& build_dir);
   // Writes <build_dir>/pgo-go-sources.json: the main module's packages and files each of
   // `names` compiles (`go list -deps [-test]`), for the function match of `pgo status`.
   void write_sources(const std::filesystem::path& build_dir, const std::vector<std::string>& names);

@@ -97,6 +97,15 @@ std::map<std::string, std::string> parse_build_settings(std::string_view text) {
   return settings;
 }
 
+std::string recorded_pgo_setting(const std::string& profile, const std::map<std::string, std::string>& settings) {
+  auto trimpath = settings.find("-trimpath");
+  if (trimpath != settings.end() && trimpath->second == "true") {
+    size_t slash = profile.rfind('/');
+    return slash == std::string::npos ? profile : profile.substr(slash + 1);
+  }
+  return profile;
+}
+
 std::vector<ListedPackage> parse_go_list(std::string_view text) {
   std::vector<ListedPackage> out;
   std::istringstream in{std::string(text)};

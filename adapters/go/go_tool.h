@@ -29,6 +29,11 @@ std::optional<std::pair<int, int>> parse_go_version(std::string_view goversion);
 // key -> value ("-pgo" -> "/p/x.pprof"). A setting without '=' maps to "".
 std::map<std::string, std::string> parse_build_settings(std::string_view version_m_output);
 
+// The -pgo value a binary built with -pgo=<profile> records, given its other build settings:
+// the absolute path, or only its file name when it was built with -trimpath (cmd/go does that
+// so the binary names no directory of the machine that built it).
+std::string recorded_pgo_setting(const std::string& profile, const std::map<std::string, std::string>& settings);
+
 // One package of `go list -e -json=...` output.
 struct ListedPackage {
   std::string import_path;

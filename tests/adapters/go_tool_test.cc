@@ -49,6 +49,14 @@ TEST(GoTool, ReadsBuildSettingsOfGoVersionM) {
   EXPECT_EQ(s.count("path"), 0u);
 }
 
+// cmd/go records only the profile's file name under -trimpath (go 1.26: build -trimpath=true).
+TEST(GoTool, TheRecordedPgoSettingIsTheFileNameUnderTrimpath) {
+  const std::string profile = "/p/.pgo/build/go/optimized/profile/default.pgo";
+  EXPECT_EQ(recorded_pgo_setting(profile, {{"-buildmode", "exe"}}), profile);
+  EXPECT_EQ(recorded_pgo_setting(profile, {{"-trimpath", "true"}}), "default.pgo");
+  EXPECT_EQ(recorded_pgo_setting(profile, {{"-trimpath", "false"}}), profile);
+}
+
 TEST(GoTool, ParsesGoListJsonStreams) {
   std::string text = R"({"ImportPath": "example.com/m/cmd/app", "Name": "main", "Dir": "/m/cmd/app"}
 {"ImportPath": "example.com/m/k", "Name": "k", "Dir": "/m/k", "XTestGoFiles": ["k_test.go"]}

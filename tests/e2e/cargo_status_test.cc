@@ -18,22 +18,6 @@ using ::testing::HasSubstr;
 namespace pgo::e2e {
 namespace {
 
-// Sets an environment variable for the scope (pgo inherits the test's environment).
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = getenv(name)) old_ = old;
-    setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (old_) setenv(name_, old_->c_str(), 1);
-    else unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST(CargoStatus, RustProfileStaysFreshUnderHarmlessEditsAndGoesStaleOnAHotEditOrNewRustflags) {
   if (!find_program("cargo") || !find_program("rustc")) GTEST_SKIP() << "cargo/rustc not installed";

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -122,6 +123,16 @@ fs::path copy_real_project(const std::string& name, std::string* why) {
   for (const auto& e : fs::recursive_directory_iterator(dest))  // the module cache's files are read-only
     fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
   return dest;
+}
+
+ScopedEnv::ScopedEnv(const char* name, const char* value) : name_(name) {
+  if (const char* old = getenv(name)) old_ = old;
+  setenv(name, value, 1);
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (old_) setenv(name_, old_->c_str(), 1);
+  else unsetenv(name_);
 }
 
 PgoRun run_pgo(const std::vector<std::string>& args, const fs::path& cwd) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,18 @@ std::filesystem::path copy_example(const std::string& name);
 std::filesystem::path copy_real_project(const std::string& name, std::string* why = nullptr);
 // A new empty scratch directory.
 std::filesystem::path scratch_dir(const std::string& label);
+// Sets an environment variable for the scope (pgo and the tools a test runs inherit it).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
 // Runs `pgo args...` and captures its output.
 PgoRun run_pgo(const std::vector<std::string>& args, const std::filesystem::path& cwd = {});
 // A pgo run started by the test itself (fork and exec), so that its pid is known: the prefix

@@ -95,12 +95,13 @@ TEST(EndToEndGo, GoModuleExample) {
   }
   EXPECT_EQ(targets, (std::set<std::string>{"gomodule", "kernels.test"}));
 
-  // The optimized program records the merged profile; the baseline was built with -pgo=off.
-  // (Go writes no -pgo into test binaries of non-main packages such as kernels.test.)
+  // The optimized program records the merged profile, read as default.pgo beside it (the stored
+  // profile's bytes); the baseline was built with -pgo=off. (Go writes no -pgo into test
+  // binaries of non-main packages such as kernels.test.)
   fs::path build = project / ".pgo" / "build" / "go";
   std::string used = pgo_setting(build / "optimized" / "gomodule");
-  EXPECT_TRUE(std::regex_match(used, std::regex(".*/merged/profile-[0-9a-f]{16}\\.pprof"))) << used;
-  EXPECT_TRUE(fs::exists(used)) << used;
+  EXPECT_EQ(used, (build / "optimized" / "profile" / "default.pgo").string());
+  EXPECT_EQ(read_file(used), read_file(project / ".pgo/profiles/gomodule/go.pprof"));
   EXPECT_EQ(pgo_setting(build / "baseline" / "gomodule"), "");
 
   ASSERT_EQ(report["results"].size(), 2u);  // pipeline and bench-kernels
