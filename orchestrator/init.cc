@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -18,10 +19,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A YAML double-quoted scalar.
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 std::string yaml_list(const std::vector<std::string>& items, bool quoted = false) {
   std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i)
-    out += (i ? ", " : "") + (quoted ? "\"" + items[i] + "\"" : items[i]);
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + (quoted ? yaml_quoted(items[i]) : items[i]);
   return out + "]";
 }
 
@@ -66,20 +76,35 @@ GoModule list_go_module(ProcessRunner& runner, const fs::path& project) {
   return out;
 }
 
+// The Makefile make would read in `dir` (GNUmakefile, makefile, Makefile), or "".
+std::string makefile_text(const fs::path& dir) {
+  for (const char* name : {"GNUmakefile", "makefile", "Makefile"})
+    if (path_exists(dir / name)) return read_file(dir / name);
+  return "";
+}
+
 // The `build:` keys of each kind (after `system:`), as pgo.yaml lines.
-std::vector<std::string> build_lines(const std::string& kind, const std::vector<std::string>& go_packages) {
+std::vector<std::string> build_lines(const std::string& kind, const std::vector<std::string>& go_packages,
+                                     const std::map<std::string, std::string>& make_overrides) {
   if (kind == "cmake")
     return {"source_dir: .", "build_type: Release", "# configure_args: [-DFOO=ON]"};
   if (kind == "cargo")
     return {"source_dir: .", "profile: release", "# features: [simd]", "# package: my-crate   # in a workspace"};
   if (kind == "go") return {"packages: " + yaml_list(go_packages, true) + "   # main packages; a binary each"};
-  if (kind == "make")
+  if (kind == "make" && make_overrides.empty())
     // CC, CFLAGS and LDFLAGS come from the environment, which `CFLAGS ?=` and `CFLAGS +=`
     // Makefiles honour; docs/adapters/command.md has the other placements.
     return {"# pgo sets CC, CFLAGS and LDFLAGS in make's environment. A Makefile that assigns CFLAGS",
             "# itself (CFLAGS = ...) ignores them: then pass them on the command line instead:",
             "#   build: [\"make\", \"-j${jobs}\", \"CC=${cc}\", \"CFLAGS=-O2 ${pgo_cflags}\", \"LDFLAGS=${pgo_ldflags}\"]",
             "build: [\"make\", \"-j${jobs}\"]"};
+  if (kind == "make") {
+    std::vector<std::string> names;
+    for (const auto& [name, value] : make_overrides) names.push_back(name);
+    return {"# The Makefile sets " + join(names, ", ") + " itself, which hides the values pgo puts in make's",
+            "# environment, so they go on make's command line: the Makefile's own flags, then pgo's.",
+            "build: " + yaml_list(make_command(make_overrides), true)};
+  }
   if (kind == "configure")
     // configure drops its -g -O2 default when CFLAGS is set, so the level goes with pgo's flags.
     return {"configure: [\"./configure\", \"CFLAGS=-O2 ${pgo_cflags}\", \"LDFLAGS=${pgo_ldflags}\"]",
@@ -94,13 +119,14 @@ std::vector<std::string> build_lines(const std::string& kind, const std::vector<
 
 // pgo.yaml's model of the project, for the probe build: what build_lines say, before any
 // executable or workload is known (so not through the loader, which wants both).
-Config probe_config(const fs::path& project, const std::string& kind, const std::vector<std::string>& go_packages) {
+Config probe_config(const fs::path& project, const std::string& kind, const std::vector<std::string>& go_packages,
+                    const std::map<std::string, std::string>& make_overrides) {
   Config c;
   c.file = project / "pgo.yaml";
   c.project_dir = project;
   c.build.system = kind == "cmake" || kind == "cargo" || kind == "go" ? kind : "command";
   c.build.packages = go_packages;
-  if (kind == "make") c.build.build.argv = {"make", "-j${jobs}"};
+  if (kind == "make") c.build.build.argv = make_command(make_overrides);
   if (kind == "configure") {
     c.build.configure.argv = {"./configure", "CFLAGS=-O2 ${pgo_cflags}", "LDFLAGS=${pgo_ldflags}"};
     c.build.build.argv = {"make", "-j${jobs}"};
@@ -131,10 +157,61 @@ InitTarget first_command_line(ProcessRunner& runner, const std::string& target, 
     if (run.result.ok()) return {target, args, "TODO: replace with a representative command line."};
     last = shell_quote_for_display(spec.argv) + " " + run.result.describe();
   }
-  return {target, {"--help"}, "TODO: this must exit 0 for training; as found by pgo init, " + last + "."};
+  InitTarget failing{target, {"--help"}, "TODO: this must exit 0 for training; as found by pgo init, " + last + "."};
+  failing.runs = false;
+  return failing;
 }
 
 }  // namespace
+
+std::map<std::string, std::string> makefile_overrides(const std::string& text) {
+  static const std::regex assignment(
+      R"(^\s*(?:export\s+)?(CC|CXX|CFLAGS|CXXFLAGS|LDFLAGS)\s*(\+=|\?=|:{0,3}=)\s*(.*?)\s*$)");
+  std::map<std::string, std::string> set_here;
+  std::istringstream in(text);
+  std::string line, logical;
+  while (std::getline(in, line)) {
+    // make joins a continued line with one space in place of the backslash, the newline and
+    // the blanks around them.
+    if (!logical.empty()) {
+      const size_t first = line.find_first_not_of(" \t");
+      line.erase(0, first == std::string::npos ? line.size() : first);
+    }
+    if (!line.empty() && line.back() == '\\') {
+      line.pop_back();
+      logical += line.substr(0, line.find_last_not_of(" \t") + 1) + " ";
+      continue;
+    }
+    logical += line;
+    std::smatch m;
+    // Recipe lines start with a tab; a comment ends the value.
+    std::string code = logical.starts_with("\t") ? "" : logical.substr(0, logical.find('#'));
+    logical.clear();
+    if (!std::regex_match(code, m, assignment)) continue;
+    const std::string name = m[1], op = m[2];
+    const std::string value = std::regex_replace(m[3].str(), std::regex(R"(\$\{([^}]*)\})"), "$$($1)");
+    if (op == "+=") {
+      if (set_here.count(name)) set_here[name] += (set_here[name].empty() ? "" : " ") + value;
+    } else if (op != "?=") {
+      set_here[name] = value;
+    }
+  }
+  return set_here;
+}
+
+std::vector<std::string> make_command(const std::map<std::string, std::string>& overrides) {
+  std::vector<std::string> argv = {"make", "-j${jobs}"};
+  auto with_own = [&](const std::string& name, const std::string& pgo_flags) {
+    const std::string& own = overrides.at(name);
+    return name + "=" + own + (own.empty() ? "" : " ") + pgo_flags;
+  };
+  if (overrides.count("CC")) argv.push_back("CC=${cc}");
+  if (overrides.count("CXX")) argv.push_back("CXX=${cxx}");
+  if (overrides.count("CFLAGS")) argv.push_back(with_own("CFLAGS", "${pgo_cflags}"));
+  if (overrides.count("CXXFLAGS")) argv.push_back(with_own("CXXFLAGS", "${pgo_cflags}"));
+  if (overrides.count("LDFLAGS")) argv.push_back(with_own("LDFLAGS", "${pgo_ldflags}"));
+  return argv;
+}
 
 std::string detect_project_kind(const fs::path& dir) {
   if (path_exists(dir / "CMakeLists.txt")) return "cmake";
@@ -173,19 +250,24 @@ std::string render_initial_config(const InitialConfig& c) {
          "# Each runs the instrumented binary; they are also what the benchmark measures.\n"
          "workloads:\n";
   if (c.targets.empty()) out << "  []\n";
+  // A workload whose command failed in the probe would fail the training: it is written
+  // commented out, so that the file builds unchanged, unless no command ran at all.
+  const bool any_runs = std::any_of(c.targets.begin(), c.targets.end(), [](const InitTarget& t) { return t.runs; });
   for (const InitTarget& t : c.targets) {
     std::vector<std::string> run = {"${bin:" + t.name + "}"};
     run.insert(run.end(), t.args.begin(), t.args.end());
-    out << "  - name: " << t.name << "-main\n";
+    const std::string off = !t.runs && any_runs ? "# " : "";
+    if (!off.empty()) out << "  # Left out until it has a command line that exits 0:\n";
+    out << "  " << off << "- name: " << t.name << "-main\n";
     if (!t.note.empty()) out << "    # " << t.note << "\n";
-    out << "    run: " << yaml_list(run, true) << "\n"
+    out << "    " << off << "run: " << yaml_list(run, true) << "\n"
         << "    # env: {KEY: value}\n"
         << "    # cwd: .\n"
         << "    # stdin: inputs/sample.txt\n"
-        << "    repeat: 1\n"
-        << "    timeout: 60s\n"
-        << "    weight: 1.0\n"
-        << "    compare_output: " << (t.compare_output ? "true" : "false") << "\n";
+        << "    " << off << "repeat: 1\n"
+        << "    " << off << "timeout: 60s\n"
+        << "    " << off << "weight: 1.0\n"
+        << "    " << off << "compare_output: " << (t.compare_output ? "true" : "false") << "\n";
   }
   out << "\nbench:\n"
          "  warmup: 1\n"
@@ -214,7 +296,9 @@ fs::path init_project(const fs::path& dir, bool force) {
     if (go_module.mains.empty()) throw UsageError("the Go module in " + project.string() + " has no main package");
   }
   const std::vector<std::string>& go_packages = go_module.mains;
-  const Config config = probe_config(project, kind, go_packages);
+  const auto make_overrides = kind == "make" ? makefile_overrides(makefile_text(project))
+                                             : std::map<std::string, std::string>{};
+  const Config config = probe_config(project, kind, go_packages, make_overrides);
   const ToolchainSpec spec{toolchains_for_system(config.build.system).front(), "", "", {}};
 
   // One baseline build in a probe tree, removed whatever happens.
@@ -252,7 +336,7 @@ fs::path init_project(const fs::path& dir, bool force) {
   }
   if (executables.empty()) throw UsageError("the " + kind + " project in " + project.string() + " built no executable");
 
-  InitialConfig initial{config.build.system, build_lines(kind, go_packages), {}, {}};
+  InitialConfig initial{config.build.system, build_lines(kind, go_packages, make_overrides), {}, {}};
   if (config.build.system == "cmake" || config.build.system == "command") {
     initial.toolchains = {"gcc"};
     if (find_program("clang-22") || find_program("clang")) initial.toolchains.push_back("clang");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct InitTarget {
   std::string note;               // a line for people above the workload, e.g. why it is a TODO
   std::string artifact;           // command builds: its path in the build tree
   bool compare_output = true;
+  bool runs = true;  // the command line exited 0 in the probe; else it is written commented out
 };
 
 // What `pgo init` found, for rendering.
@@ -28,6 +30,18 @@ struct InitialConfig {
 // The text of pgo.yaml: the build, the toolchains, one workload per target and every other
 // key commented.
 std::string render_initial_config(const InitialConfig& config);
+
+// The variables among CC, CXX, CFLAGS, CXXFLAGS and LDFLAGS that a Makefile sets itself (`=`,
+// `:=` or `::=` at the top level, then any `+=`), which hides the value make's environment
+// gives them, each with the Makefile's own value; `${X}` is spelled `$(X)`, which make reads
+// the same and pgo does not take for a placeholder. A `?=` or `+=` alone keeps the
+// environment's value, so such a variable is not listed. Conditionals are not followed.
+std::map<std::string, std::string> makefile_overrides(const std::string& makefile_text);
+
+// The build command of a Makefile project: make -j${jobs}, then, for each variable the
+// Makefile sets itself, an assignment on make's command line (which beats the Makefile's):
+// CC=${cc}, CXX=${cxx}, and the flags with pgo's after the Makefile's own.
+std::vector<std::string> make_command(const std::map<std::string, std::string>& overrides);
 
 // The build system of the project in `dir`: "cmake" (CMakeLists.txt), "cargo" (Cargo.toml),
 // "go" (go.mod), "make", "configure" or "meson" (all three `build.system: command`); empty

@@ -24,7 +24,7 @@ for arg in "$@"; do
 done
 
 "$root/scripts/build.sh"
-"$root/scripts/real-projects.sh" libdeflate btree btree-old >/dev/null  # the e2e tests' real projects (docs/real-projects.md)
+"$root/scripts/real-projects.sh" libdeflate btree btree-old bzip2 >/dev/null  # the e2e tests' real projects (docs/real-projects.md)
 status=0
 start=$SECONDS
 (cd "$root/build" && ctest --output-on-failure -j 2 "${ctest_args[@]}") || status=1

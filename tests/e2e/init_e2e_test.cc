@@ -59,6 +59,41 @@ INSTANTIATE_TEST_SUITE_P(
       return name;
     });
 
+// A real Makefile of the shape the examples avoid: bzip2 1.0.8 (crates.io bzip2-sys
+// 0.1.13+1.0.8, scripts/real-projects.sh) sets CC and CFLAGS itself, so flags in make's
+// environment never reach its compiler; and bzip2recover exits 1 on --help. pgo init puts
+// CC and the flags on make's command line after the Makefile's own and leaves bzip2recover's
+// workload commented out; the file then builds and trains unchanged, with the toolchain's own
+// compiler and profiles that count.
+TEST(InitE2eRealProject, Bzip2WhoseMakefileSetsItsOwnCcAndCflags) {
+  std::string why;
+  fs::path project = copy_real_project("bzip2", &why);
+  ASSERT_FALSE(project.empty()) << why;
+  PgoRun init = run_pgo({"init", "-C", project.string()});
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  const std::string yaml = read_file(project / "pgo.yaml");
+  EXPECT_NE(yaml.find("build: [\"make\", \"-j${jobs}\", \"CC=${cc}\", "
+                      "\"CFLAGS=-Wall -Winline -O2 -g $(BIGFILES) ${pgo_cflags}\", \"LDFLAGS=${pgo_ldflags}\"]"),
+            std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("  # - name: bzip2recover-main"), std::string::npos) << yaml;
+
+  // clang alone: the Makefile's CC=gcc must give way to it (gcc's build is the same shape).
+  PgoRun build = run_pgo({"build", "-C", project.string(), "--no-bench", "--toolchain", "clang"});
+  ASSERT_EQ(build.exit_code, 0) << yaml << build.err;
+  const auto report = read_json(project / ".pgo/reports/latest/report.json");
+  int bzip2_profiles = 0;
+  for (const auto& p : report["profiles"]) {
+    if (p["target"] != "bzip2") continue;
+    ++bzip2_profiles;
+    EXPECT_GT(p["profile"]["total_count"].get<int64_t>(), 0) << p.dump(2);
+  }
+  EXPECT_EQ(bzip2_profiles, 1) << report["profiles"].dump(2);
+  const std::string log = read_file(project / ".pgo/build/clang/instrumented/pgo-build.log");
+  EXPECT_TRUE(std::regex_search(log, std::regex("make -j[0-9]+ CC=[^ ]*clang[^ ]* 'CFLAGS=-Wall .* -fprofile-generate"))) << log;
+  fs::remove_all(project.parent_path());
+}
+
 // `pgo export` (issue 14, "Shipping the result"): Go's default.pgo, which a plain `go build`
 // uses (go version -m shows -pgo=.../default.pgo); LLVM and GCC copies with their flags.
 // Built with -trimpath, as reproducible Go releases are: the binary pgo measured records
