@@ -77,6 +77,13 @@ class ProfileRecorder {
   virtual bool runs_concurrently() const { return true; }
   // The raw profile a finished run left in `run_dir`; empty path if it wrote none.
   virtual std::filesystem::path collect(const std::filesystem::path& run_dir) const = 0;
+  // Why the instrumented `binary` could not write a profile, when it visibly lacks this
+  // recorder's runtime (a build that ignored pgo's flags); "" when it has it or nothing can be
+  // told. Said when a training run of one of the project's binaries exits 0 with no profile.
+  virtual std::string missing_runtime(const std::filesystem::path& binary) const {
+    (void)binary;
+    return "";
+  }
   // Merges weighted raw profiles into `out`; throws pgo::Error under the failure mode.
   virtual MergeResult merge(const std::vector<WeightedInput>& inputs, const std::filesystem::path& out,
                             FailureMode mode, int jobs) const = 0;

@@ -100,10 +100,13 @@ RunOutcome run_one(const TrainingRun& run, const ProfileRecorder& format, Proces
   }
   if (raw.empty()) {
     outcome.wrote_no_profile = true;
+    const std::string not_instrumented =
+        run.profile.empty() && !run.target_binary.empty() ? format.missing_runtime(run.target_binary) : "";
     outcome.failure = TrainingFailure{
         toolchain, label, shell_quote_for_display(spec.argv),
         run.profile.empty() && run.spec.service
             ? "the service stopped but wrote no profile: " + service_profile_hint()
+        : !not_instrumented.empty() ? "exited normally but wrote no profile: " + not_instrumented
         : run.profile.empty()
             ? "exited normally but wrote no profile (a program that ends through _exit, abort or a "
               "signal, or that is not the instrumented binary, leaves none)"
@@ -159,8 +162,11 @@ std::vector<TrainingRun> plan_training_runs(const Config& config, const std::map
     for (int r = 0; r < w.repeat; ++r, ++index) {
       if (shard && !in_shard(index, *shard)) continue;
       fs::path run_dir = runs_dir / (w.name + "." + std::to_string(r + 1));
-      runs.push_back(TrainingRun{w.name, r, w.repeat, int_weights[i],
-                                 bench::workload_process(config, w, bins, run_dir), run_dir, w.profile});
+      TrainingRun run{w.name, r, w.repeat, int_weights[i], bench::workload_process(config, w, bins, run_dir),
+                      run_dir, w.profile};
+      for (const auto& [target, binary] : bins)
+        if (!run.spec.argv.empty() && run.spec.argv.front() == binary.string()) run.target_binary = binary;
+      runs.push_back(std::move(run));
     }
   }
   if (total) *total = index;

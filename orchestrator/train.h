@@ -27,6 +27,9 @@ struct TrainingRun {
   // there, and the recorder's environment and command wrapper are not applied. Empty:
   // recorder.collect().
   std::filesystem::path profile;
+  // argv[0] when it is one of the project's instrumented binaries (${bin:...}), so that a run
+  // that wrote no profile can be told apart from a build that never instrumented it.
+  std::filesystem::path target_binary;
 };
 
 struct TrainingOutcome {

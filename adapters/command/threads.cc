@@ -1,9 +1,6 @@
 #include "adapters/command/threads.h"
 
-#include <llvm/Object/ELFObjectFile.h>
-#include <llvm/Object/ObjectFile.h>
-
-#include <string>
+#include "adapters/elf/elf_symbols.h"
 
 namespace pgo::command {
 
@@ -15,28 +12,7 @@ bool is_thread_symbol(std::string_view name) {
 }
 
 bool links_threads(const std::filesystem::path& executable) {
-  auto binary = llvm::object::ObjectFile::createObjectFile(executable.string());
-  if (!binary) {
-    llvm::consumeError(binary.takeError());
-    return false;
-  }
-  llvm::object::ObjectFile* object = binary->getBinary();
-  auto has_thread_symbol = [](auto symbols) {
-    for (const auto& sym : symbols) {
-      auto name = sym.getName();
-      if (!name) {
-        llvm::consumeError(name.takeError());
-        continue;
-      }
-      if (is_thread_symbol(std::string_view(name->data(), name->size()))) return true;
-    }
-    return false;
-  };
-  if (has_thread_symbol(object->symbols())) return true;
-  if (auto* elf = llvm::dyn_cast<llvm::object::ELFObjectFileBase>(object)) {
-    if (has_thread_symbol(elf->getDynamicSymbolIterators())) return true;
-  }
-  return false;
+  return has_symbol(executable, is_thread_symbol).value_or(false);
 }
 
 }  // namespace pgo::command

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "adapters/elf/elf_symbols.h"
 #include "adapters/gcc/function_match.h"
 #include "adapters/gcc/gcc_paths.h"
 #include "adapters/gcc/gcno.h"
@@ -190,6 +191,10 @@ std::string GccProfileFormat::format_version(const Toolchain& toolchain) const {
     return gcov_io::version_string(gcov_io::version_for(major, minor));
   throw BuildError("cannot tell the gcda version of " + compiler.string() +
                    ": the probe compile failed and the toolchain reports no version");
+}
+
+std::string GccProfileFormat::missing_runtime(const fs::path& binary) const {
+  return missing_profile_runtime(binary, "__gcov_", "libgcov (GCC's profiling runtime)");
 }
 
 }  // namespace pgo

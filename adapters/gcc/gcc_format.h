@@ -54,6 +54,7 @@ class GccProfileFormat : public ProfileFormat {
                     FailureMode mode, int jobs) const override;
   ProfileSummary summarize(const std::filesystem::path& merged) const override;
   ProfileDiagnostics scan_build_output(std::string_view output) const override;
+  std::string missing_runtime(const std::filesystem::path& binary) const override;
   // The gcda version word as text ("B22*" for GCC 12.2), read from the .gcno a probe
   // compile writes; falls back to mapping toolchain.compiler_version.
   std::string format_version(const Toolchain& toolchain) const override;

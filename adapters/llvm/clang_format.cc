@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "adapters/elf/elf_symbols.h"
 #include "adapters/llvm/function_match.h"
 #include "adapters/llvm/merge.h"
 #include "adapters/llvm/raw_header.h"
@@ -170,6 +171,10 @@ std::optional<size_t> ClangProfileFormat::functions_with_counts_in(const fs::pat
   for (const CurrentFunction& f : read_instrumented_functions(binary))
     if (counted.count({f.key, f.checksum})) own.insert({f.key, f.checksum});
   return own.size();
+}
+
+std::string ClangProfileFormat::missing_runtime(const fs::path& binary) const {
+  return missing_profile_runtime(binary, "__llvm_profile_", "LLVM profiling runtime");
 }
 
 }  // namespace pgo

@@ -49,6 +49,7 @@ class ClangProfileFormat : public ProfileFormat {
                     FailureMode mode, int jobs) const override;
   ProfileSummary summarize(const std::filesystem::path& merged) const override;
   ProfileDiagnostics scan_build_output(std::string_view output) const override;
+  std::string missing_runtime(const std::filesystem::path& binary) const override;
   // The raw profile version: toolchain.profile_version if set, else derived from the
   // clang major version ("22" -> "10"); empty if unknown.
   std::string format_version(const Toolchain& toolchain) const override;

@@ -1,6 +1,7 @@
 // adapters/elf: the libraries of a build tree, on a real shared library and a program that
 // links it (built here with clang-22), and the LLVM function match reading both.
 #include "adapters/elf/elf_files.h"
+#include "adapters/elf/elf_symbols.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -130,6 +131,24 @@ TEST(ElfFiles, LlvmMatchReadsTheLibrariesOfTheBuild) {
   Tree plain;
   FunctionMatch with_plain = match_llvm_profile(t.dir / "merged.profdata", {t.app}, {t.lib, plain.lib});
   EXPECT_DOUBLE_EQ(with_plain.weighted_match(), 1.0);
+}
+
+// A build that ignored pgo's flags is told by the missing runtime: clang's and GCC's.
+TEST(ElfSymbols, AProgramBuiltWithoutInstrumentationLacksTheProfilingRuntime) {
+  Tree plain;
+  Tree instrumented({"-fprofile-generate"});
+  EXPECT_THAT(missing_profile_runtime(plain.app, "__llvm_profile_", "LLVM profiling runtime"),
+              HasSubstr("bin/app has no __llvm_profile_* symbol, so no LLVM profiling runtime was linked into it"));
+  EXPECT_EQ(missing_profile_runtime(instrumented.app, "__llvm_profile_", "LLVM profiling runtime"), "");
+
+  const fs::path gcc_app = plain.dir / "gcc-app";
+  run_ok({"gcc", "-O2", "-fprofile-generate", (plain.dir / "app.c").string(), (plain.dir / "hot.c").string(), "-o",
+          gcc_app.string()});
+  EXPECT_EQ(missing_profile_runtime(gcc_app, "__gcov_", "libgcov"), "");
+  EXPECT_THAT(missing_profile_runtime(plain.app, "__gcov_", "libgcov"), HasSubstr("${pgo_cflags}"));
+  // Not an object file (a wrapper script): nothing can be told.
+  write_text(plain.dir / "run.sh", "#!/bin/sh\nexec true\n");
+  EXPECT_EQ(missing_profile_runtime(plain.dir / "run.sh", "__gcov_", "libgcov"), "");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // `pgo init` end to end (issue 14): on each bundled example with its pgo.yaml removed, it
 // writes a pgo.yaml for the example's build system (CMake, make, Cargo, Go) whose workloads
 // run, so that `pgo build --no-bench` succeeds on it unchanged; its probe tree is gone after.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "tests/e2e/e2e_support.h"
 
 namespace fs = std::filesystem;
+using ::testing::HasSubstr;
 
 namespace pgo::e2e {
 namespace {
@@ -61,7 +63,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 // A real Makefile of the shape the examples avoid: bzip2 1.0.8 (crates.io bzip2-sys
 // 0.1.13+1.0.8, scripts/real-projects.sh) sets CC and CFLAGS itself, so flags in make's
-// environment never reach its compiler; and bzip2recover exits 1 on --help. pgo init puts
+// environment never reach its compiler (a pgo.yaml that relies on them trains into an error
+// that says so); and bzip2recover exits 1 on --help. pgo init (--force: over that file) puts
 // CC and the flags on make's command line after the Makefile's own and leaves bzip2recover's
 // workload commented out; the file then builds and trains unchanged, with the toolchain's own
 // compiler and profiles that count.
@@ -69,7 +72,16 @@ TEST(InitE2eRealProject, Bzip2WhoseMakefileSetsItsOwnCcAndCflags) {
   std::string why;
   fs::path project = copy_real_project("bzip2", &why);
   ASSERT_FALSE(project.empty()) << why;
-  PgoRun init = run_pgo({"init", "-C", project.string()});
+  // Written by hand the naive way, the flags never reach the compiler: training says why.
+  write_text(project / "pgo.yaml",
+             "version: 1\nbuild:\n  system: command\n  build: [make, \"-j${jobs}\"]\n  artifacts: {bzip2: bzip2}\n"
+             "toolchains: [gcc]\nworkloads:\n  - name: help\n    run: [\"${bin:bzip2}\", \"--help\"]\n");
+  PgoRun naive = run_pgo({"build", "-C", project.string(), "--no-bench"});
+  EXPECT_EQ(naive.exit_code, 4) << naive.err;
+  EXPECT_THAT(naive.err, HasSubstr("instrumented/tree/bzip2 has no __gcov_* symbol, so no libgcov (GCC's profiling "
+                                   "runtime) was linked into it"));
+
+  PgoRun init = run_pgo({"init", "-C", project.string(), "--force"});
   ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
   const std::string yaml = read_file(project / "pgo.yaml");
   EXPECT_NE(yaml.find("build: [\"make\", \"-j${jobs}\", \"CC=${cc}\", "
