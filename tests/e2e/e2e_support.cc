@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -102,6 +103,16 @@ fs::path copy_example(const std::string& name) {
     fs::copy(entry.path(), dest / entry.path().filename(), fs::copy_options::recursive);
   }
   return dest;
+}
+
+void cap_bench_at_min_runs(const fs::path& project) {
+  const fs::path yaml = project / "pgo.yaml";
+  const std::string text = read_file(yaml);
+  const std::regex max_runs("\n  max_runs: [0-9]+\n");
+  std::smatch min_runs;
+  ASSERT_TRUE(std::regex_search(text, min_runs, std::regex("\n  min_runs: ([0-9]+)\n"))) << yaml << "\n" << text;
+  ASSERT_TRUE(std::regex_search(text, max_runs)) << yaml << "\n" << text;
+  write_text(yaml, std::regex_replace(text, max_runs, "\n  max_runs: " + min_runs[1].str() + "\n"));
 }
 
 fs::path copy_real_project(const std::string& name, std::string* why) {

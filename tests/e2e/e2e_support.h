@@ -22,6 +22,10 @@ struct PgoRun {
 
 // A fresh copy of examples/<name> (without any .pgo state) under a temporary directory.
 std::filesystem::path copy_example(const std::string& name);
+// Sets bench.max_runs in the pgo.yaml of `project` (a copy of an example) to its bench.min_runs,
+// leaving the rest of the file as the example ships it: for tests that check that every
+// workload was measured at least min_runs times and nothing that more rounds would sharpen.
+void cap_bench_at_min_runs(const std::filesystem::path& project);
 // A fresh, writable copy of a real project that `scripts/real-projects.sh --dir <name>`
 // fetches (docs/real-projects.md); empty when the script fails (its output is in `why`).
 std::filesystem::path copy_real_project(const std::string& name, std::string* why = nullptr);
