@@ -60,7 +60,14 @@ labels=(unit)
 # nothing). pgo's own code on those paths (build, train, merge, bench, store, status --cost
 # with clang) runs in the shorter e2e tests that stay, and scripts/test.sh's first step runs
 # them all. The libdeflate test keeps its clang case (the ELF and library reading).
+# Also left out: the Go tests whose minutes are Go recompiling the standard library with each
+# new profile (ServiceE2e.GoServer, GoStatusRealProject.*, ExportE2e's Go build, MetricE2e's Go
+# bench) and the bzip2 init test (make and gcc): the Go adapter, pprof reading and merging,
+# Go status, import and services run under the sanitizers in GoStatus.* and
+# ImportE2e.GoServer*, export in ExportE2e.Llvm*, init's Makefile reading and the runtime
+# check in the unit tests.
 e2e_exclude='EndToEnd\.CMake|RecipeE2e\..*RustCargo|RecipeE2e\.AllRecipes|CargoEndToEnd\.BuildsTrains|EndToEndGo\.GoModuleExample|CostOfAStaleProfile.*/gcc|SharedLibrary.*/gcc'
+e2e_exclude+='|ServiceE2e\.GoServer|GoStatusRealProject\.|ExportE2e\.APlainGoBuild|MetricE2e\..*OnGo|InitE2eRealProject'
 for label in "${labels[@]}"; do
   start=$SECONDS
   exclude=()
