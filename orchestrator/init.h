@@ -35,7 +35,8 @@ std::string render_initial_config(const InitialConfig& config);
 // `:=` or `::=` at the top level, then any `+=`), which hides the value make's environment
 // gives them, each with the Makefile's own value; `${X}` is spelled `$(X)`, which make reads
 // the same and pgo does not take for a placeholder. A `?=` or `+=` alone keeps the
-// environment's value, so such a variable is not listed. Conditionals are not followed.
+// environment's value, so such a variable is not listed. Conditionals and included makefiles are
+// not followed, and an `override` assignment (which beats the command line too) is not read.
 std::map<std::string, std::string> makefile_overrides(const std::string& makefile_text);
 
 // The build command of a Makefile project: make -j${jobs}, then, for each variable the
