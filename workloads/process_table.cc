@@ -12,9 +12,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The file's bytes; "" when it cannot be read. A process that is reaped between the open
+// and the read of its /proc files makes read() fail (ESRCH), which libstdc++'s filebuf throws
+// as std::ios_base::failure through istreambuf_iterator.
 std::string read_whole(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  try {
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {
+    return {};
+  }
 }
 
 // "a\0b\0" (cmdline, environ) -> {"a", "b"}

@@ -124,6 +124,21 @@ TEST_F(FakeProc, FindsAKilledPgosProcessesByTheirDirectoryOrCommandLine) {
   EXPECT_EQ(found(200, false), (std::vector<pid_t>{400}));
 }
 
+// A process that ends while its files are read: read() fails (ESRCH on /proc; here EISDIR on
+// directories in place of cmdline and environ). It reads as one without a command line or a
+// marker, and the scan goes on.
+TEST_F(FakeProc, AProcessWhoseFilesCannotBeReadHasNoCommandLineOrMarker) {
+  add(1, 0, "init", "/");
+  add(200, 1, "pgo", "/p");
+  add(500, 1, "cc1", "/p/.pgo/build/gcc");
+  for (const char* file : {"cmdline", "environ"}) {
+    fs::remove(root_ / "500" / file);
+    fs::create_directory(root_ / "500" / file);
+  }
+  EXPECT_EQ(read_environment_variable(root_, 500, kRunMarkerVariable), std::nullopt);
+  EXPECT_EQ(found(200, false), (std::vector<pid_t>{500}));
+}
+
 TEST(RunMarker, NamesItsPgo) {
   EXPECT_EQ(pgo_pid_of_run_marker("1234.7"), 1234);
   EXPECT_EQ(pgo_pid_of_run_marker("1234"), 0);
