@@ -258,7 +258,7 @@ TEST_F(CMakeRealTest, DetectClang) {
 }
 
 // Re-records tests/data/cmake/reply from the fixture project:
-//   cmake_build_test --gtest_also_run_disabled_tests --gtest_filter='*RecordReplies'
+//   adapters_test --gtest_also_run_disabled_tests --gtest_filter='*RecordReplies'
 TEST_F(CMakeRealTest, DISABLED_RecordReplies) {
   fs::path data = fs::path(PGO_TEST_DATA) / "cmake";
   CMakeBuildSystem cmake(config_for(data / "project"), gcc_, runner_);

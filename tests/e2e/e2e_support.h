@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/pgo_binary.h"  // PGO_BINARY: the pgo executable under test (generated)
+
 namespace pgo::e2e {
 
 struct PgoRun {
