@@ -43,10 +43,12 @@ int64_t pprof_sample_count(const PprofProfile& profile, const PprofSummary& summ
 // Quality warnings for a merged Go profile of `samples` samples (empty when it has enough).
 std::vector<std::string> go_profile_quality_warnings(int64_t samples);
 
-// `by_flat` reordered for the report's hottest list: the functions for which `own` says
-// true (the project's own code) first, each part still hottest first.
+// `by_flat` made the report's hottest list: the functions with self samples (one whose
+// samples are all in its callees is not hot itself), those for which `own` says true (the
+// project's own code) first, each part still hottest first.
 template <typename Own>
 std::vector<PprofFunctionSamples> own_functions_first(std::vector<PprofFunctionSamples> by_flat, Own own) {
+  std::erase_if(by_flat, [](const PprofFunctionSamples& f) { return f.flat <= 0; });
   std::stable_partition(by_flat.begin(), by_flat.end(), [&](const PprofFunctionSamples& f) { return own(f.name); });
   return by_flat;
 }

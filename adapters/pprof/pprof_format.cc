@@ -151,7 +151,7 @@ ProfileSummary PprofProfileFormat::summarize(const fs::path& merged) const {
     return pkg == "main" || (name.find('.') != std::string::npos && first.find('.') != std::string::npos);
   };
   for (const auto& f : own_functions_first(s.by_flat, own)) {
-    if (out.hottest.size() >= 10 || f.flat <= 0) break;
+    if (out.hottest.size() >= 10) break;
     out.hottest.push_back({f.name, static_cast<uint64_t>(f.flat)});
   }
   return out;

@@ -11,12 +11,13 @@
 #include "adapters/llvm/rust_format.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo::cargo {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kData = fs::path(PGO_TEST_DATA) / "cargo";
+const fs::path kData = pgo::test_paths::test_data() / "cargo";
 
 TEST(CargoMessages, WorkspaceBuildGivesEveryExecutableWithItsPackage) {
   BuildMessages m = parse_build_messages(read_file(kData / "workspace-build.jsonl"));

@@ -9,12 +9,13 @@
 #include "adapters/cargo/cargo_targets.h"
 #include "support/atomic_file.h"
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo::cargo {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kHarnessData = fs::path(PGO_TEST_DATA) / "cargo";
+const fs::path kHarnessData = pgo::test_paths::test_data() / "cargo";
 const std::string kPackageId = "path+file:///tmp/cargo-exp/harness#0.1.0";
 
 TEST(CargoHarnessTargets, NamesEndInTestOrBench) {

@@ -10,6 +10,7 @@
 #include "adapters/cmake/cmake_build.h"
 #include "adapters/cmake/file_api.h"
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo {
 namespace {
@@ -119,7 +120,7 @@ TEST_F(CMakeRealTest, FlagsSurviveProjectCFlagsAndReconfigureChangesThem) {
 }
 
 TEST_F(CMakeRealTest, FixtureProjectArtifactsThreadsAndUnknownTarget) {
-  Config config = config_for(fs::path(PGO_TEST_DATA) / "cmake/project");
+  Config config = config_for(pgo::test_paths::test_data() / "cmake/project");
   CMakeBuildSystem cmake(config, gcc_, runner_);
   EXPECT_EQ(cmake.executable_targets(tmp_ / "probe"), (std::vector<std::string>{"calc", "worker"}));
 
@@ -260,7 +261,7 @@ TEST_F(CMakeRealTest, DetectClang) {
 // Re-records tests/data/cmake/reply from the fixture project:
 //   adapters_test --gtest_also_run_disabled_tests --gtest_filter='*RecordReplies'
 TEST_F(CMakeRealTest, DISABLED_RecordReplies) {
-  fs::path data = fs::path(PGO_TEST_DATA) / "cmake";
+  fs::path data = pgo::test_paths::test_data() / "cmake";
   CMakeBuildSystem cmake(config_for(data / "project"), gcc_, runner_);
   fs::path probe = tmp_ / "probe";
   cmake.detect(probe);

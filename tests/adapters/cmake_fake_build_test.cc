@@ -10,6 +10,7 @@
 #include "adapters/cmake/cmake_build.h"
 #include "adapters/cmake/flags_file.h"
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo {
 namespace {
@@ -41,7 +42,7 @@ class FakeRunner : public ProcessRunner {
     if (r.exit_code != 0) return r;
     if (configure) {
       fs::remove_all(cmake::reply_dir(build));
-      fs::copy(fs::path(PGO_TEST_DATA) / "cmake/reply", cmake::reply_dir(build), fs::copy_options::recursive);
+      fs::copy(pgo::test_paths::test_data() / "cmake/reply", cmake::reply_dir(build), fs::copy_options::recursive);
     } else if (create_artifacts) {
       fs::create_directories(build / "bin");
       std::ofstream(build / "calc") << "";

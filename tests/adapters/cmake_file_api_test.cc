@@ -10,6 +10,7 @@
 
 #include "adapters/cmake/file_api.h"
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo::cmake {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const fs::path kRecorded = fs::path(PGO_TEST_DATA) / "cmake/reply";
+const fs::path kRecorded = pgo::test_paths::test_data() / "cmake/reply";
 
 // The recorded file whose name starts with `prefix`.
 fs::path recorded(const fs::path& dir, const std::string& prefix) {

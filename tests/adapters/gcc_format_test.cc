@@ -9,12 +9,13 @@
 
 #include "adapters/gcc/gcc_format.h"
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo {
 namespace {
 namespace fs = std::filesystem;
 
-const fs::path kData = fs::path(PGO_TEST_DATA) / "gcc";
+const fs::path kData = pgo::test_paths::test_data() / "gcc";
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();

@@ -12,12 +12,13 @@
 #include "adapters/gcc/gcno.h"
 #include "adapters/gcc/gcov_io.h"
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo {
 namespace {
 namespace fs = std::filesystem;
 
-const fs::path kData = fs::path(PGO_TEST_DATA) / "gcc";
+const fs::path kData = pgo::test_paths::test_data() / "gcc";
 
 std::string data(const char* name) { return read_binary_file(kData / name); }
 

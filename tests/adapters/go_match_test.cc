@@ -324,6 +324,18 @@ TEST(GoProfileQuality, TheProjectsOwnFunctionsLeadTheHottestList) {
   EXPECT_EQ(out[3].name, "runtime.memmove");
 }
 
+// A program whose own function calls the hot code and has no self samples of its own (a
+// btree-heavy main): it is left out, not taken for the end of the list (which emptied it).
+TEST(GoProfileQuality, AFunctionWithoutSelfSamplesIsLeftOutOfTheHottestList) {
+  std::vector<PprofFunctionSamples> by_flat = {
+      {"github.com/tidwall/btree.(*Map[...]).Set", 50, 60}, {"runtime.memmove", 20, 20}, {"main.main", 0, 100}};
+  auto own = [](const std::string& name) { return name.starts_with("main."); };
+  std::vector<PprofFunctionSamples> out = own_functions_first(by_flat, own);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].name, "github.com/tidwall/btree.(*Map[...]).Set");
+  EXPECT_EQ(out[1].name, "runtime.memmove");
+}
+
 TEST(GoSymbols, PrefixesAndPackagesFollowTheLinker) {
   EXPECT_EQ(go_symbol_prefix("example.com/m/kernels"), "example.com/m/kernels");
   EXPECT_EQ(go_symbol_prefix("gopkg.in/yaml.v3"), "gopkg.in/yaml%2ev3");

@@ -11,6 +11,7 @@
 #include "adapters/llvm/summary.h"
 #include "support/error.h"
 #include "tests/adapters/llvm_test_support.h"
+#include "tests/test_paths.h"
 
 namespace pgo {
 namespace {
@@ -18,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using llvm_test::TempDir;
 
-const fs::path kData = fs::path(PGO_TEST_DATA) / "llvm";
+const fs::path kData = pgo::test_paths::test_data() / "llvm";
 
 // Answers `merge --version` with a chosen LLVM version and `merge ... --output=F` by
 // writing F; records every argv.

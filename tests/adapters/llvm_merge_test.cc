@@ -12,6 +12,7 @@
 #include "adapters/llvm/summary.h"
 #include "support/error.h"
 #include "tests/adapters/llvm_test_support.h"
+#include "tests/test_paths.h"
 
 namespace pgo {
 
@@ -282,7 +283,7 @@ TEST_F(LlvmMerge, FrontEndProfilesMergeButNotWithIrProfiles) {
 }
 
 TEST_F(LlvmMerge, DifferentRawVersionsAreRefused) {
-  const fs::path v8 = fs::path(PGO_TEST_DATA) / "llvm" / "v8_run_7.profraw";
+  const fs::path v8 = pgo::test_paths::test_data() / "llvm" / "v8_run_7.profraw";
   try {
     merge_llvm_profiles({{raw_[0], 1}, {v8, 1}}, *out_ / "mixed.profdata", FailureMode::Any, 1);
     ADD_FAILURE();

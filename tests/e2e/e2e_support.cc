@@ -96,7 +96,7 @@ fs::path scratch_dir(const std::string& label) {
 
 fs::path copy_example(const std::string& name) {
   fs::path dest = scratch_dir(name) / name;
-  fs::path source = fs::path(PGO_SOURCE_DIR) / "examples" / name;
+  fs::path source = pgo::test_paths::source_dir() / "examples" / name;
   fs::create_directories(dest);
   for (const auto& entry : fs::directory_iterator(source)) {
     if (entry.path().filename() == ".pgo" || entry.path().filename().string().rfind("build", 0) == 0) continue;
@@ -116,7 +116,7 @@ void cap_bench_at_min_runs(const fs::path& project) {
 }
 
 fs::path copy_real_project(const std::string& name, std::string* why) {
-  std::string command = std::string(PGO_SOURCE_DIR) + "/scripts/real-projects.sh --dir " + name + " 2>&1";
+  std::string command = pgo::test_paths::source_dir().string() + "/scripts/real-projects.sh --dir " + name + " 2>&1";
   std::string out;
   int status = -1;
   if (FILE* p = popen(command.c_str(), "r")) {
@@ -149,7 +149,7 @@ ScopedEnv::~ScopedEnv() {
 PgoRun run_pgo(const std::vector<std::string>& args, const fs::path& cwd) {
   fs::path dir = scratch_dir("out");
   ProcessSpec spec;
-  spec.argv = {PGO_BINARY};
+  spec.argv = {pgo::test_paths::pgo_binary()};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.cwd = cwd;
   spec.stdout_file = dir / "stdout";
@@ -173,10 +173,10 @@ TrackedRun run_pgo_tracked(const std::vector<std::string>& args) {
     int out = ::open((dir / "stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = ::open((dir / "stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
-    std::vector<char*> argv = {const_cast<char*>(PGO_BINARY)};
+    std::vector<char*> argv = {const_cast<char*>(pgo::test_paths::pgo_binary())};
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    ::execv(PGO_BINARY, argv.data());
+    ::execv(pgo::test_paths::pgo_binary(), argv.data());
     ::_exit(127);
   }
   int status = 0;

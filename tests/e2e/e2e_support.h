@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/pgo_binary.h"  // PGO_BINARY: the pgo executable under test (generated)
+#include "tests/test_paths.h"
 
 namespace pgo::e2e {
 

@@ -128,7 +128,7 @@ class Subreaper : public ::testing::Test {
 class BackgroundPgo {
  public:
   explicit BackgroundPgo(const std::vector<std::string>& args) : dir_(scratch_dir("bg")) {
-    std::vector<std::string> argv = {PGO_BINARY};
+    std::vector<std::string> argv = {pgo::test_paths::pgo_binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(a.data());

@@ -184,7 +184,7 @@ TEST(Nightly, ReuseRegeneratesACorruptOrIncompleteStoredProfile) {
 PgoRun run_ci(const fs::path& project, const fs::path& summary, std::vector<std::string> extra) {
   fs::path dir = scratch_dir("ci-out");
   ProcessSpec spec;
-  spec.argv = {PGO_BINARY, "ci", "-C", project.string()};
+  spec.argv = {pgo::test_paths::pgo_binary(), "ci", "-C", project.string()};
   spec.argv.insert(spec.argv.end(), extra.begin(), extra.end());
   spec.env["GITHUB_STEP_SUMMARY"] = summary.string();
   spec.stdout_file = dir / "stdout";

@@ -22,7 +22,7 @@ constexpr const char* kHotFunction = "struct deflate_output_bitstream *os, bool 
 
 // `scripts/real-projects.sh --dir libdeflate`: the cached sources (fetched if needed).
 fs::path libdeflate_sources() {
-  std::string command = std::string(PGO_SOURCE_DIR) + "/scripts/real-projects.sh --dir libdeflate 2>&1";
+  std::string command = pgo::test_paths::source_dir().string() + "/scripts/real-projects.sh --dir libdeflate 2>&1";
   std::string out;
   if (FILE* p = popen(command.c_str(), "r")) {
     char buf[4096];

@@ -103,7 +103,7 @@ TEST(Survivors, TheNextPgoKillsWhatEscapedAKilledPgoThroughItsCgroup) {
                         "' &) ; sleep 120\"\n");
   pid_t pgo = ::fork();
   if (pgo == 0) {
-    ::execl(PGO_BINARY, PGO_BINARY, "build", "-C", project.c_str(), "--no-bench", static_cast<char*>(nullptr));
+    ::execl(pgo::test_paths::pgo_binary(), pgo::test_paths::pgo_binary(), "build", "-C", project.c_str(), "--no-bench", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   std::vector<pid_t> daemons;

@@ -9,6 +9,7 @@
 #include "support/atomic_file.h"
 #include "support/error.h"
 #include "support/hash.h"
+#include "tests/test_paths.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -16,7 +17,7 @@ using nlohmann::json;
 namespace pgo {
 namespace {
 
-const fs::path kLlvmData = fs::path(PGO_TEST_DATA) / "llvm";
+const fs::path kLlvmData = pgo::test_paths::test_data() / "llvm";
 
 class ImportsTest : public ::testing::Test {
  protected:

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo {
 namespace {
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const fs::path kData = fs::path(PGO_TEST_DATA) / "config";
+const fs::path kData = pgo::test_paths::test_data() / "config";
 
 // Lines 1-5; workload keys appended by W() land on line 6, column 5.
 const std::string kBase =
@@ -293,7 +294,7 @@ TEST(ConfigTest, RecipesForTheProjectAndPerToolchain) {
 }
 
 TEST(ConfigTest, DocumentedExampleParses) {
-  std::ifstream in(fs::path(PGO_SOURCE_DIR) / "docs/pgo-yaml.md");
+  std::ifstream in(pgo::test_paths::source_dir() / "docs/pgo-yaml.md");
   ASSERT_TRUE(in) << "docs/pgo-yaml.md";
   std::stringstream text;
   text << in.rdbuf();

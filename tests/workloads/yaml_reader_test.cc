@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "support/error.h"
+#include "tests/test_paths.h"
 
 namespace pgo::yaml {
 namespace {
@@ -19,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-const fs::path kCrashes = fs::path(PGO_SOURCE_DIR) / "tests/fuzz/crashes/config";
+const fs::path kCrashes = pgo::test_paths::source_dir() / "tests/fuzz/crashes/config";
 
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
