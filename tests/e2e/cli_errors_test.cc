@@ -79,6 +79,27 @@ TEST(Cli, DoctorListsTheToolsWithVersionsOrPackages) {
   EXPECT_NE(doctor.out.find("--metric instructions "), std::string::npos) << doctor.out;
 }
 
+// The colour decision read from the real environment by the pgo binary (its rules are unit-tested
+// in tests/report/terminal_output_test.cc): doctor's "found" is painted on a pipe only when
+// CLICOLOR_FORCE asks for it, and never under NO_COLOR, TERM=dumb or --color never.
+TEST(Cli, ColourFollowsNoColorTermDumbAndClicolorForce) {
+  auto escape_codes_in_doctor = [](const char* no_color, const char* term, const char* force,
+                                   std::vector<std::string> extra = {}) {
+    ScopedEnv n("NO_COLOR", no_color), t("TERM", term), f("CLICOLOR_FORCE", force);
+    std::vector<std::string> args = {"doctor"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    PgoRun run = run_pgo(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return run.out.find("\x1b[") != std::string::npos;
+  };
+  EXPECT_TRUE(escape_codes_in_doctor("", "xterm", "1"));           // forced onto a pipe
+  EXPECT_FALSE(escape_codes_in_doctor("", "xterm", "0"));          // a pipe, not forced
+  EXPECT_FALSE(escape_codes_in_doctor("1", "xterm", "1"));         // NO_COLOR wins
+  EXPECT_FALSE(escape_codes_in_doctor("", "dumb", "1"));           // a dumb terminal
+  EXPECT_FALSE(escape_codes_in_doctor("", "xterm", "1", {"--color", "never"}));
+  EXPECT_TRUE(escape_codes_in_doctor("", "xterm", "0", {"--color", "always"}));
+}
+
 TEST(Cli, UnknownOptionIsAUsageError) {
   PgoRun run = run_pgo({"build", "--frobnicate"});
   EXPECT_EQ(run.exit_code, 2);
