@@ -122,7 +122,7 @@ TEST(LlvmRawHeader, FilesOnDisk) {
 }
 
 TEST(LlvmRawHeader, RealClang14ProfileIsVersion8) {
-  RawProfileHeader h = read_raw_profile_header(pgo::test_paths::test_data().string() + "/llvm/v8_run_100.profraw");
+  RawProfileHeader h = read_raw_profile_header(pgo::test_paths::test_data() / "llvm/v8_run_100.profraw");
   ASSERT_TRUE(h.valid) << h.error;
   EXPECT_EQ(h.kind, LlvmFileKind::Raw);
   EXPECT_EQ(h.version, 8u);

@@ -207,8 +207,8 @@ TEST(CliErrors, SigtermStopsALargeConfigLoadAndDevZeroIsRefused) {
   std::string yaml = "version: 1\nbuild:\n  system: cmake\n  targets: [calc]\ntoolchains: [gcc]\nworkloads:\n";
   for (int i = 0; yaml.size() < 15'000'000; ++i) yaml += "  - name: w" + std::to_string(i) + "\n    run: [calc, in]\n";
   write_text(dir / "pgo.yaml", yaml + "  - name: last\n    run: [x]\n    repeat: not-a-number\n");
-  std::string command = "timeout --preserve-status -s TERM -k 20 0.5 " + std::string(pgo::test_paths::pgo_binary()) + " status -C " +
-                        dir.string() + " 2>" + (dir / "err").string();
+  std::string command = "timeout --preserve-status -s TERM -k 20 0.5 " + std::string(pgo::test_paths::pgo_binary()) +
+                        " status -C " + dir.string() + " 2>" + (dir / "err").string();
   int status = std::system(command.c_str());
   std::string err = read_file(dir / "err");
   ASSERT_TRUE(WIFEXITED(status)) << "status " << status << "\n" << err;
